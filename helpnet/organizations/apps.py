@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganizationsConfig(AppConfig):
+    name = "helpnet.organizations"
+    default_auto_field = "django.db.models.BigAutoField"
