@@ -1,10 +1,20 @@
 """Reads for the help map. Querysets come back with their related rows already fetched."""
 
+import datetime as dt
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from .models import Attribute, Location, Service, ServiceArea, ServiceAtLocation
+from .models import (
+    Attribute,
+    Closure,
+    Location,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
 
 
 @dataclass(frozen=True)
@@ -80,3 +90,44 @@ def search_services(params: SearchParams, *, page: int = 1, per_page: int = 20) 
     offset = (max(page, 1) - 1) * per_page
     rows = list(with_public_relations(services.order_by("name"))[offset : offset + per_page])
     return SearchResult(services=rows, total=total)
+
+
+# --- reads for the public pages (home, service page, shortlist) ---
+
+
+def public_service_page(today: dt.date) -> QuerySet[Service]:
+    """Listed services with everything the service page shows; closures only from ``today`` on."""
+    return with_public_relations(listed_services()).prefetch_related(
+        "service_at_locations__location__accessibility",
+        "service_at_locations__location__phones",
+        "phones",
+        "languages",
+        "cost_options",
+        "required_documents",
+        "schedules",
+        Prefetch("closures", queryset=Closure.objects.filter(end_date__gte=today).order_by("start_date")),
+    )
+
+
+def listed_services_in_order(ids: list[UUID]) -> list[Service]:
+    """The listed services among ``ids``, in the order given; unknown or unlisted ids drop out."""
+    found = {
+        s.pk: s
+        for s in with_public_relations(listed_services().filter(pk__in=ids)).prefetch_related(
+            "phones", "schedules", "cost_options"
+        )
+    }
+    return [found[pk] for pk in ids if pk in found]
+
+
+def terms_of_taxonomies(taxonomy_ids: list[UUID]) -> list[TaxonomyTerm]:
+    return list(TaxonomyTerm.objects.filter(taxonomy_id__in=taxonomy_ids).order_by("taxonomy_id", "code"))
+
+
+def service_terms(service: Service) -> list[TaxonomyTerm]:
+    """The taxonomy terms applied to one service (need areas, target groups…)."""
+    return list(
+        TaxonomyTerm.objects.filter(
+            attributes__link_entity="service", attributes__link_id=service.pk
+        ).distinct()
+    )
