@@ -8,6 +8,7 @@ public text, ``Location.confidential`` (a safe house: never show address or coor
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -536,3 +537,66 @@ class MetaTableDescription(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- data that stays true (issue #4): review reminders and problem reports ---------------------------
+
+
+class ReviewReminder(models.Model):
+    """A review reminder sent for a service, remembered so a cron run never repeats it within a period."""
+
+    service = models.ForeignKey(Service, related_name="review_reminders", on_delete=models.CASCADE)
+    sent_at = models.DateTimeField()
+    # How many editors were written to; never who (no personal data kept beyond the send).
+    recipient_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["service", "sent_at"], name="review_reminder_service_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} reminded {self.sent_at:%Y-%m-%d}"
+
+
+class ProblemReport(models.Model):
+    """A member of the public's note that a service's information is wrong, for its organisation to check."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("Wrong phone number")
+        ADDRESS = "address", _("Wrong address")
+        HOURS = "hours", _("Wrong opening hours")
+        CLOSED = "closed", _("The service has closed")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    service = models.ForeignKey(Service, related_name="problem_reports", on_delete=models.CASCADE)
+    kind = models.CharField(_("what is wrong"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("details"), max_length=2000, blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        indexes = [models.Index(fields=["status", "service"], name="problem_report_status_service")]
+        constraints = [
+            # An open report has no resolution time; a closed one always has it.
+            models.CheckConstraint(
+                condition=models.Q(status="open", resolved_at__isnull=True)
+                | (~models.Q(status="open") & models.Q(resolved_at__isnull=False)),
+                name="problem_report_resolved_at_matches_status",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.service_id})"
