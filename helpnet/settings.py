@@ -166,6 +166,8 @@ CONTENT_SECURITY_POLICY = {
 HELPNET_REVIEW_MONTHS = int(os.environ.get("HELPNET_REVIEW_MONTHS", "6"))
 HELPNET_STALE_MONTHS = int(os.environ.get("HELPNET_STALE_MONTHS", "12"))
 HELPNET_HIDE_MONTHS = int(os.environ.get("HELPNET_HIDE_MONTHS", "18"))
+# Where e-mailed links point (cron jobs have no request to build absolute URLs from).
+HELPNET_BASE_URL = os.environ.get("HELPNET_BASE_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,
