@@ -166,6 +166,14 @@ CONTENT_SECURITY_POLICY = {
 HELPNET_REVIEW_MONTHS = int(os.environ.get("HELPNET_REVIEW_MONTHS", "6"))
 HELPNET_STALE_MONTHS = int(os.environ.get("HELPNET_STALE_MONTHS", "12"))
 HELPNET_HIDE_MONTHS = int(os.environ.get("HELPNET_HIDE_MONTHS", "18"))
+
+# HSDS API (/api/hsds/): requests per minute per client IP (0 = no limit), and who publishes the feed.
+HELPNET_API_RATE_LIMIT = int(os.environ.get("HELPNET_API_RATE_LIMIT", "1200"))
+HELPNET_API_PUBLISHER = {
+    "name": os.environ.get("HELPNET_API_PUBLISHER_NAME", "helpnet"),
+    "email": os.environ.get("HELPNET_API_PUBLISHER_EMAIL", ""),
+    "website": os.environ.get("HELPNET_API_PUBLISHER_WEBSITE", ""),
+}
 # Where e-mailed links point (cron jobs have no request to build absolute URLs from).
 HELPNET_BASE_URL = os.environ.get("HELPNET_BASE_URL", "http://localhost:8000")
 

@@ -4,6 +4,8 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    # Open Referral HSDS read API: one base URL, no language prefix (lang is a query parameter).
+    path("api/hsds/", include("helpnet.directory.hsds.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("helpnet.accounts.urls")),
