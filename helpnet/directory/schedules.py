@@ -5,8 +5,8 @@ a location's own opening hours count only for a service that has no hours of its
 wall-clock times of the organisation's country. Public holidays of that country and Closure rows
 (of the service, or of the location a session is at) close the service for the whole day.
 
-Callers that show many services prefetch ``SCHEDULE_PREFETCH`` (plus ``organization``) so that
-these functions run no queries of their own.
+Pages that show many services call ``prefetch_schedules(services)`` once, so that these functions
+run no queries of their own per service; on a single service they fetch what they need themselves.
 """
 
 import datetime as dt
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from helpnet.lib import hours_text, recurrence
@@ -27,8 +27,10 @@ from .models import Closure, Location, Occurrence, Schedule, Service
 OCCURRENCE_DAYS = 60
 # How far ahead next_sessions looks: far enough for a monthly or seasonal rule.
 SESSION_HORIZON_DAYS = 400
+# Plain lookups, so that rows a caller has already prefetched (perhaps filtered) are reused.
 SCHEDULE_PREFETCH = (
-    Prefetch("schedules", queryset=Schedule.objects.select_related("location")),
+    "organization",
+    "schedules__location",
     "closures",
     "service_at_locations__location__closures",
     "service_at_locations__location__schedules",
@@ -81,8 +83,14 @@ def zone_of(service: Service) -> str:
     return COUNTRY_TIMEZONES.get(service.organization.country, "Europe/Ljubljana")
 
 
+def prefetch_schedules(services: Iterable[Service]) -> None:
+    """Fetch the schedules, locations and closures of many services in a fixed number of queries."""
+    prefetch_related_objects(list(services), *SCHEDULE_PREFETCH)
+
+
 def _rows(service: Service) -> list[_Row]:
     """The service's schedule rows with the location each applies to (most specific wins)."""
+    prefetch_schedules([service])  # no queries when the caller has prefetched already
     sals = list(service.service_at_locations.all())
     only_location = sals[0].location if len(sals) == 1 else None
     rows = [
@@ -119,10 +127,11 @@ def _closed(service: Service) -> Callable[[dt.date, Location | None], bool]:
 def _sessions(service: Service, start: dt.datetime, end: dt.datetime) -> list[Session]:
     if service.status != Service.Status.ACTIVE:
         return []
+    rows = _rows(service)
     zone = zone_of(service)
     closed = _closed(service)
     sessions = []
-    for row in _rows(service):
+    for row in rows:
         if not row.rule.has_times:
             continue  # "by appointment" rows have no windows to be open in
 
@@ -131,7 +140,13 @@ def _sessions(service: Service, start: dt.datetime, end: dt.datetime) -> list[Se
 
         for window in recurrence.expand(row.rule, zone, start, end, skip=skip):
             sessions.append(Session(service, row.location, window.starts_at, window.ends_at, row.schedule))
-    sessions.sort(key=lambda s: (s.starts_at, s.ends_at, str(s.schedule.pk if s.schedule else "")))
+    sessions.sort(
+        key=lambda s: (
+            s.starts_at.astimezone(dt.UTC),
+            s.ends_at.astimezone(dt.UTC),
+            str(s.location.pk if s.location else ""),
+        )
+    )
     return sessions
 
 
@@ -166,7 +181,7 @@ def is_open_now(service: Service, at: dt.datetime | None = None) -> bool | None:
     """True/False when the service has opening hours, None when it has none (say nothing then)."""
     if not has_opening_hours(service):
         return None
-    at = at or timezone.now()
+    at = (at or timezone.now()).astimezone(dt.UTC)
     # A window that began up to two days ago (past midnight) may still be open.
     return any(
         s.starts_at <= at < s.ends_at
@@ -212,12 +227,7 @@ def refresh_occurrences(service: Service) -> None:
 
 
 def services_for_refresh() -> Iterable[Service]:
-    return (
-        Service.objects.select_related("organization")
-        .prefetch_related(*SCHEDULE_PREFETCH)
-        .order_by("pk")
-        .iterator(chunk_size=500)
-    )
+    return Service.objects.prefetch_related(*SCHEDULE_PREFETCH).order_by("pk").iterator(chunk_size=500)
 
 
 def refresh_all_occurrences() -> int:
@@ -237,6 +247,7 @@ def refresh_all_occurrences() -> int:
 def closures_of(service: Service, *, after: dt.date | None = None) -> list[Closure]:
     """The service's coming closures (its own and its locations'), for the service page."""
     today = after or timezone.localdate()
+    prefetch_schedules([service])
     closures = list(service.closures.all())
     for sal in service.service_at_locations.all():
         closures += list(sal.location.closures.all())

@@ -192,6 +192,9 @@ def expand(
 ) -> list[Window]:
     """Windows of ``rule`` that overlap [start, end), in order; ``skip(day)`` drops closed days."""
     tz = ZoneInfo(zone)
+    # Compared in UTC: Python compares two datetimes of the same zone by wall clock, which is
+    # wrong in the repeated hour of the autumn change.
+    start_utc, end_utc = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     # A window that began yesterday evening may still be open at ``start``.
     first = start.astimezone(tz).date() - dt.timedelta(days=1)
     last = end.astimezone(tz).date()
@@ -200,7 +203,7 @@ def expand(
         if skip is not None and skip(day):
             continue
         window = window_on(rule, day, tz)
-        if window is not None and window.ends_at > start and window.starts_at < end:
+        if window is not None and window.ends_at > start_utc and window.starts_at < end_utc:
             windows.append(window)
     return windows
 
