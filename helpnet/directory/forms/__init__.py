@@ -1,0 +1,1 @@
+"""Forms of the directory: public search (public.py) and staff editing (staff.py)."""
