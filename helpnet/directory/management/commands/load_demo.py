@@ -2,9 +2,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from helpnet.directory.demo.loader import DEMO_PASSWORD, demo_logins, load_demo
+from helpnet.directory.models import Service
+
+DEMO_URL = "http://127.0.0.1:8000/sl/"
+
 
 class Command(BaseCommand):
-    help = "Load the demo data (placeholder until the demo data lands) and print the demo logins."
+    help = "Load the demo organisations, services and users (idempotent) and print the demo logins."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -12,4 +17,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write("No demo data yet.")
+        if options["if_empty"] and Service.objects.exists():
+            self.stdout.write("Services already exist; demo data not loaded.")
+        else:
+            result = load_demo()
+            self.stdout.write(
+                f"Demo data loaded: {result.organizations} organisations, {result.services} services "
+                f"({result.listed_services} public), {result.users_created} new users."
+            )
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for login in demo_logins():
+            where = f" @ {login.organization}" if login.organization else ""
+            self.stdout.write(f"  {login.username:<10} {login.role}{where}")
+        self.stdout.write(f"Open {DEMO_URL}")
