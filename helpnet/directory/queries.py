@@ -2,16 +2,18 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from helpnet.search import queries as search_queries
 
 from .models import (
-    Attribute,
     Closure,
-    Location,
+    Occurrence,
     Service,
-    ServiceArea,
     ServiceAtLocation,
     TaxonomyTerm,
 )
@@ -60,36 +62,64 @@ def with_public_relations(services: QuerySet[Service]) -> QuerySet[Service]:
     )
 
 
-def _terms_filter(codes: tuple[str, ...]) -> Q:
-    attrs = Attribute.objects.filter(
-        link_entity="service", link_id=OuterRef("pk"), taxonomy_term__code__in=list(codes)
+FACET_PREFIXES = {"need:": "need", "group:": "group", "muni:": "municipality", "lang:": "language"}
+
+
+def _open_now_keys(now: dt.datetime) -> tuple[str, tuple[Any, ...]]:
+    """SQL selecting the services with an occurrence running at ``now`` (the time work fills Occurrence)."""
+    query = Occurrence.objects.filter(starts_at__lte=now, ends_at__gt=now).values("service_id").query
+    sql, params = query.sql_with_params()
+    return sql, tuple(params)
+
+
+def search_request(params: SearchParams, *, page: int = 1, per_page: int = 20) -> search_queries.Request:
+    """The help-map parameters as an index request: filters become tag groups, ANDed between filters."""
+    tag_groups: list[tuple[str, ...]] = []
+    if params.need:
+        tag_groups.append(tuple(f"need:{code}" for code in params.need))
+    if params.group:
+        tag_groups.append(tuple(f"group:{code}" for code in params.group))
+    if params.municipality:
+        tag_groups.append((f"muni:{params.municipality}",))
+    if params.language:
+        tag_groups.append((f"lang:{params.language}",))
+    if params.free:
+        tag_groups.append(("free",))
+    near = (params.lat, params.lng) if params.lat is not None and params.lng is not None else None
+    return search_queries.Request(
+        text=params.q,
+        lang=params.lang,
+        tag_groups=tuple(tag_groups),
+        restrict=_open_now_keys(timezone.now()) if params.open_now else None,
+        near=near,
+        radius_km=params.radius_km if near else None,
+        sort=params.sort if near else "relevance",
+        offset=(max(page, 1) - 1) * per_page,
+        limit=per_page,
+        facet_prefixes=tuple(FACET_PREFIXES),
     )
-    return Q(Exists(attrs))
 
 
 def search_services(params: SearchParams, *, page: int = 1, per_page: int = 20) -> SearchResult:
-    """The help-map search. A simple first version; the search issue replaces the text matching."""
-    services = listed_services()
-    if params.q.strip():
-        text = params.q.strip()
-        services = services.filter(Q(name__icontains=text) | Q(description__icontains=text))
-    if params.need:
-        services = services.filter(_terms_filter(params.need))
-    if params.group:
-        services = services.filter(_terms_filter(params.group))
-    if params.municipality:
-        services = services.filter(
-            Exists(ServiceArea.objects.filter(service=OuterRef("pk"), municipality__slug=params.municipality))
-            | Exists(
-                Location.objects.filter(
-                    service_at_locations__service=OuterRef("pk"), municipality__slug=params.municipality
-                )
-            )
-        )
-    total = services.count()
-    offset = (max(page, 1) - 1) * per_page
-    rows = list(with_public_relations(services.order_by("name"))[offset : offset + per_page])
-    return SearchResult(services=rows, total=total)
+    """The help-map search over the search index (only listed services are indexed).
+
+    Queries: the index's count, page and facet counts (or one candidate fetch with a position), a vocabulary
+    lookup when a word is unknown, then the page's services with their relations: never more with more hits.
+    """
+    hits = search_queries.find(search_request(params, page=page, per_page=per_page))
+    services = listed_services_in_order(hits.keys) if hits.keys else []
+    facets: dict[str, dict[str, int]] = {name: {} for name in FACET_PREFIXES.values()}
+    for tag, count in hits.facets.items():
+        prefix, _sep, value = tag.partition(":")
+        name = FACET_PREFIXES.get(prefix + ":")
+        if name:
+            facets[name][value] = count
+    return SearchResult(
+        services=services,
+        total=hits.total,
+        facets=facets,
+        distances_km={str(key): km for key, km in hits.distances_km.items()},
+    )
 
 
 # --- reads for the public pages (home, service page, shortlist) ---

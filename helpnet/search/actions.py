@@ -1,0 +1,194 @@
+"""Writes to the search index and to the anonymous search statistics."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import normalize
+from .backends import FIELDS, get_backend
+from .models import Document, DocumentPoint, DocumentTag, SearchStat, Term, ThesaurusEntry
+
+NEED_PREFIX = "need:"
+
+
+@dataclass
+class IndexDocument:
+    """What the index needs to know about one document; the caller decides what the fields contain."""
+
+    key: UUID
+    # field name (see backends.FIELDS) -> [(text, language of the text)]
+    fields: dict[str, list[tuple[str, str]]]
+    tags: Sequence[str] = ()
+    points: Sequence[tuple[float, float]] = ()
+    sort_name: str = ""
+    demoted: bool = False
+
+
+@dataclass
+class _Entry:
+    word: str
+    language: str
+    needs: frozenset[str]
+    related: list[list[str]]  # each related phrase as its folded words; all must occur
+
+
+@dataclass
+class Thesaurus:
+    entries: list[_Entry] = field(default_factory=list)
+
+    @classmethod
+    def load(cls) -> "Thesaurus":
+        entries = []
+        for row in ThesaurusEntry.objects.all():
+            related = [[normalize.fold(w) for w in normalize.words(p)] for p in row.related_word_list]
+            entries.append(
+                _Entry(row.word, row.language, frozenset(row.need_area_codes), [r for r in related if r])
+            )
+        return cls(entries)
+
+    def expansions(self, need_codes: set[str], tokens: set[str]) -> list[tuple[str, str]]:
+        """Thesaurus words (with their language) that describe a document with these needs and tokens."""
+        found = []
+        for entry in self.entries:
+            if entry.needs & need_codes or any(all(w in tokens for w in phrase) for phrase in entry.related):
+                found.append((entry.word, entry.language))
+        return found
+
+
+def _tokens(doc: IndexDocument, thesaurus: Thesaurus) -> dict[str, list[str]]:
+    tokens = {
+        name: [t for text, lang in doc.fields.get(name, []) for t in normalize.document_tokens(text, lang)]
+        for name in FIELDS
+    }
+    needs = {tag.removeprefix(NEED_PREFIX) for tag in doc.tags if tag.startswith(NEED_PREFIX)}
+    seen = {t for values in tokens.values() for t in values}
+    for word, lang in thesaurus.expansions(needs, seen):
+        tokens["terms"].extend(normalize.document_tokens(word, lang))
+    return tokens
+
+
+def _terms(doc: IndexDocument) -> dict[str, Term]:
+    terms: dict[str, Term] = {}
+    for values in doc.fields.values():
+        for text, lang in values:
+            for word in normalize.words(text):
+                folded = normalize.fold(word)
+                if 3 <= len(folded) <= 64 and not word.isdigit():
+                    terms.setdefault(folded, Term(term=folded, display=word, language=lang))
+    return terms
+
+
+def _remove(keys: list[UUID]) -> None:
+    doc_ids = list(Document.objects.filter(key__in=keys).values_list("id", flat=True))
+    if doc_ids:
+        get_backend().delete(doc_ids)
+        DocumentTag.objects.filter(document_id__in=doc_ids).delete()
+        DocumentPoint.objects.filter(document_id__in=doc_ids).delete()
+        Document.objects.filter(id__in=doc_ids).delete()
+
+
+@transaction.atomic
+def index_documents(
+    docs: Iterable[IndexDocument], *, thesaurus: Thesaurus | None = None, replace: bool = True
+) -> int:
+    """(Re)write documents in the caller's transaction; ``replace=False`` skips the delete on a fresh index."""
+    docs = list(docs)
+    if not docs:
+        return 0
+    thesaurus = thesaurus or Thesaurus.load()
+    if replace:
+        for start in range(0, len(docs), 500):
+            _remove([d.key for d in docs[start : start + 500]])
+    rows = Document.objects.bulk_create(
+        [
+            Document(key=d.key, sort_name=d.sort_name[:255], demoted=d.demoted, tags=" ".join(d.tags))
+            for d in docs
+        ],
+        batch_size=500,
+    )
+    DocumentTag.objects.bulk_create(
+        [
+            DocumentTag(document_id=row.id, tag=tag)
+            for row, d in zip(rows, docs, strict=True)
+            for tag in set(d.tags)
+        ],
+        batch_size=2000,
+    )
+    DocumentPoint.objects.bulk_create(
+        [
+            DocumentPoint(document_id=row.id, latitude=lat, longitude=lng)
+            for row, d in zip(rows, docs, strict=True)
+            for lat, lng in set(d.points)
+        ],
+        batch_size=2000,
+    )
+    get_backend().write([(row.id, _tokens(d, thesaurus)) for row, d in zip(rows, docs, strict=True)])
+    terms: dict[str, Term] = {}
+    for d in docs:
+        for key, term in _terms(d).items():
+            terms.setdefault(key, term)
+    Term.objects.bulk_create(list(terms.values()), batch_size=2000, ignore_conflicts=True)
+    return len(docs)
+
+
+@transaction.atomic
+def remove_documents(keys: Iterable[UUID]) -> None:
+    keys = list(keys)
+    for start in range(0, len(keys), 500):
+        _remove(keys[start : start + 500])
+
+
+@transaction.atomic
+def clear_index() -> None:
+    get_backend().clear()
+    DocumentTag.objects.all().delete()
+    DocumentPoint.objects.all().delete()
+    Document.objects.all().delete()
+    Term.objects.all().delete()
+
+
+def _stat_key(query: str, language: str, filters: str, municipality: str) -> dict[str, object]:
+    return {
+        "day": timezone.localdate(),
+        "query": normalize.normalized_query(query),
+        "language": language[:8],
+        "filters": filters[:500],
+        "municipality": municipality[:80],
+    }
+
+
+def record_search(
+    query: str, *, language: str, filters: str = "", municipality: str = "", result_count: int
+) -> None:
+    """Count one search in today's aggregate row. Nothing identifying is stored: no IP, user or cookie."""
+    key = _stat_key(query, language, filters, municipality)
+    changes = {
+        "searches": F("searches") + 1,
+        "results_total": F("results_total") + result_count,
+        "zero_results": F("zero_results") + (1 if result_count == 0 else 0),
+    }
+    if SearchStat.objects.filter(**key).update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            SearchStat.objects.create(
+                **key, searches=1, results_total=result_count, zero_results=int(result_count == 0)
+            )
+    except IntegrityError:  # another request created today's row first
+        SearchStat.objects.filter(**key).update(**changes)
+
+
+def record_open(query: str, *, language: str, filters: str = "", municipality: str = "") -> None:
+    """Count that a result of this search was opened (today's row; created if the search was not counted)."""
+    key = _stat_key(query, language, filters, municipality)
+    if SearchStat.objects.filter(**key).update(opens=F("opens") + 1):
+        return
+    try:
+        with transaction.atomic():
+            SearchStat.objects.create(**key, opens=1)
+    except IntegrityError:
+        SearchStat.objects.filter(**key).update(opens=F("opens") + 1)

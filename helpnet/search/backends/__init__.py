@@ -1,0 +1,43 @@
+"""Full-text backends: one interface, chosen by the database engine of the default connection."""
+
+from typing import Any, Protocol
+
+from django.db import connection
+
+# Field order is also weight order: name > terms > description > organisation > eligibility.
+FIELDS: tuple[str, ...] = ("name", "terms", "description", "organization", "eligibility")
+
+# One query word = a group of alternative index forms; a form may be a prefix.
+Alternative = tuple[str, bool]
+Groups = list[list[Alternative]]
+
+
+class Backend(Protocol):
+    def create(self) -> None: ...
+
+    def write(self, rows: list[tuple[int, dict[str, list[str]]]]) -> None: ...
+
+    def delete(self, doc_ids: list[int]) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def match(self, groups: Groups) -> tuple[str, str, list[Any]]:
+        """(FROM clause joining search_document as d, WHERE condition, params) plus score via score_sql."""
+        ...
+
+    score_sql: str
+
+
+def safe_token(token: str) -> str:
+    """Only letters and digits reach a query string, so no token can carry query syntax."""
+    return "".join(ch for ch in token if ch.isalnum())
+
+
+def get_backend() -> Backend:
+    if connection.vendor == "postgresql":
+        from .postgres_fts import PostgresBackend
+
+        return PostgresBackend()
+    from .sqlite_fts5 import SqliteBackend
+
+    return SqliteBackend()

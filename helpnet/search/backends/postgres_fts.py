@@ -1,0 +1,80 @@
+"""PostgreSQL: a tsvector column on search_document with a GIN index, built from our own tokens.
+
+The lexemes are given verbatim (a tsvector literal), which is the 'simple' configuration without its parser:
+both backends index exactly the tokens of search.normalize. PostgreSQL has four weights, so organisation and
+eligibility share the lowest one.
+"""
+
+from typing import Any
+
+from django.db import connection
+
+from . import FIELDS, Groups, safe_token
+
+WEIGHT_LETTERS = {"name": "A", "terms": "B", "description": "C", "organization": "D", "eligibility": "D"}
+# ts_rank weights in {D, C, B, A} order.
+RANK_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"
+
+
+def tsquery_expression(groups: Groups) -> str:
+    parts = []
+    for group in groups:
+        alternatives = []
+        for token, prefix in group:
+            clean = safe_token(token)
+            if clean:
+                alternatives.append(f"'{clean}'" + (":*" if prefix else ""))
+        if alternatives:
+            parts.append("(" + " | ".join(alternatives) + ")")
+    return " | ".join(parts)
+
+
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+MAX_POSITIONS_PER_LEXEME = 255
+
+
+def tsvector_literal(fields: dict[str, list[str]]) -> str:
+    """The tsvector in its text form, with positions: PostgreSQL keeps weights only on positions."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for name in FIELDS:
+        letter = WEIGHT_LETTERS[name]
+        for token in fields.get(name, []):
+            clean = safe_token(token)
+            if not clean:
+                continue
+            position = min(position + 1, MAX_POSITION)
+            found = positions.setdefault(clean, [])
+            if len(found) < MAX_POSITIONS_PER_LEXEME:
+                found.append(f"{position}{letter}")
+    return " ".join(f"'{lexeme}':{','.join(pos)}" for lexeme, pos in positions.items())
+
+
+class PostgresBackend:
+    score_sql = f"ts_rank('{RANK_WEIGHTS}', d.vector, tq.q)"
+
+    def create(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE search_document ADD COLUMN IF NOT EXISTS vector tsvector")
+            cursor.execute(
+                "CREATE INDEX IF NOT EXISTS search_document_vector ON search_document USING gin (vector)"
+            )
+
+    def write(self, rows: list[tuple[int, dict[str, list[str]]]]) -> None:
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE search_document SET vector = %s::tsvector WHERE id = %s",
+                [(tsvector_literal(fields), doc_id) for doc_id, fields in rows],
+            )
+
+    def delete(self, doc_ids: list[int]) -> None:
+        """The vector lives on the document row, which the caller deletes."""
+
+    def clear(self) -> None:
+        """As delete: nothing outside search_document."""
+
+    def match(self, groups: Groups) -> tuple[str, str, list[Any]]:
+        expression = tsquery_expression(groups)
+        return ("search_document d CROSS JOIN (SELECT %s::tsquery AS q) tq", "d.vector @@ tq.q", [expression])

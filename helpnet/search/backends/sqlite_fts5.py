@@ -1,0 +1,68 @@
+"""SQLite FTS5: one row per document (rowid = search_document.id), ranked by bm25 with field weights."""
+
+from typing import Any
+
+from django.db import connection
+
+from . import FIELDS, Groups, safe_token
+
+TABLE = "search_fts"
+WEIGHTS = (10.0, 6.0, 3.0, 1.5, 1.0)
+
+
+def match_expression(groups: Groups) -> str:
+    """An FTS5 query that is valid whatever the input: every token is a quoted string, groups are ORed."""
+    parts = []
+    for group in groups:
+        alternatives = []
+        for token, prefix in group:
+            clean = safe_token(token)
+            if clean:
+                alternatives.append(f'"{clean}"' + (" *" if prefix else ""))
+        if alternatives:
+            parts.append("(" + " OR ".join(alternatives) + ")")
+    return " OR ".join(parts)
+
+
+class SqliteBackend:
+    score_sql = f"(-bm25({TABLE}, {', '.join(str(w) for w in WEIGHTS)}))"
+
+    def create(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5({', '.join(FIELDS)}, "
+                "tokenize = 'unicode61 remove_diacritics 2')"
+            )
+
+    def write(self, rows: list[tuple[int, dict[str, list[str]]]]) -> None:
+        if not rows:
+            return
+        placeholders = ", ".join(["%s"] * (len(FIELDS) + 1))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, {', '.join(FIELDS)}) VALUES ({placeholders})",  # noqa: S608 - constants only
+                [(doc_id, *(" ".join(fields.get(f, [])) for f in FIELDS)) for doc_id, fields in rows],
+            )
+
+    def delete(self, doc_ids: list[int]) -> None:
+        if not doc_ids:
+            return
+        with connection.cursor() as cursor:
+            for start in range(0, len(doc_ids), 500):
+                chunk = doc_ids[start : start + 500]
+                cursor.execute(
+                    f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608 - placeholders only
+                    chunk,
+                )
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - constant
+
+    def match(self, groups: Groups) -> tuple[str, str, list[Any]]:
+        expression = match_expression(groups)
+        return (
+            f"{TABLE} JOIN search_document d ON d.id = {TABLE}.rowid",
+            f"{TABLE} MATCH %s",
+            [expression],
+        )

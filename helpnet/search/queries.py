@@ -1,0 +1,219 @@
+"""Reads from the search index: matching, ranking, facets and suggestions.
+
+A search runs a fixed number of SQL statements whatever the number of hits: one vocabulary lookup (only
+when a word is unknown), then count + page + facet counts, or, with a position, one fetch of the candidates
+inside the bounding box whose exact distances, facets and order are computed here.
+"""
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from helpnet.lib.geo import bounding_box, haversine_km
+
+from . import normalize
+from .backends import Groups, get_backend, safe_token
+from .models import Term
+
+MIN_TYPO_LENGTH = 5
+MAX_TYPO_WORDS = 6
+MAX_CORRECTIONS = 3
+DEFAULT_RADIUS_KM = 50.0
+# With a position, relevance and nearness are blended: nearness 1 at the door, 0.5 at this distance.
+HALF_NEARNESS_KM = 5.0
+DISTANCE_WEIGHT = 0.35
+
+
+@dataclass(frozen=True)
+class Request:
+    text: str = ""
+    lang: str = "sl"
+    tag_groups: tuple[tuple[str, ...], ...] = ()  # groups are ANDed, tags inside a group ORed
+    restrict: tuple[str, Sequence[Any]] | None = None  # SQL selecting the keys allowed
+    near: tuple[float, float] | None = None
+    radius_km: float | None = None
+    sort: str = "relevance"  # or "distance"
+    offset: int = 0
+    limit: int = 20
+    facet_prefixes: tuple[str, ...] = ()
+
+
+@dataclass
+class Hits:
+    keys: list[uuid.UUID]
+    total: int
+    facets: dict[str, int] = field(default_factory=dict)  # tag -> count, for the requested prefixes
+    distances_km: dict[uuid.UUID, float] = field(default_factory=dict)
+
+
+def _as_uuid(value: object) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def query_groups(text: str, lang: str) -> Groups:
+    """One group of alternative index forms per meaningful query word, typo-corrected where unknown."""
+    query_words = normalize.query_words(text)
+    groups: Groups = []
+    unknown: dict[int, set[str]] = {}
+    for i, word in enumerate(query_words):
+        forms = normalize.query_alternatives(word, lang)
+        groups.append([(f, False) for f in forms if safe_token(f)])
+        folded = normalize.fold(word)
+        if (
+            len(folded) >= MIN_TYPO_LENGTH
+            and len(unknown) < MAX_TYPO_WORDS
+            and folded.isalpha()
+            and folded.isascii()
+            and not any(normalize.is_known(word, code) for code in normalize.LANGS)
+            and len(forms) <= 2 + len(normalize.LANGS)  # no diacritic restoration found
+        ):
+            unknown[i] = set(forms) | normalize.one_edit_variants(folded)
+    if unknown:
+        wanted = set().union(*unknown.values())
+        present = set(Term.objects.filter(term__in=wanted).values_list("term", flat=True))
+        for i, candidates in unknown.items():
+            own = {form for form, _prefix in groups[i]}
+            if own & present:
+                continue  # the word itself is in the index: not a typo
+            corrections = sorted(candidates & present)[:MAX_CORRECTIONS]
+            groups[i].extend((c, False) for c in corrections)
+    return [g for g in groups if g]
+
+
+class _Sql:
+    """The candidate set as SQL: FROM + WHERE over search_document d (and the text index when matching)."""
+
+    def __init__(self, request: Request, groups: Groups) -> None:
+        backend = get_backend()
+        self.params: list[Any] = []
+        where: list[str] = []
+        if groups:
+            self.from_sql, match_where, match_params = backend.match(groups)
+            self.score = backend.score_sql
+            where.append(match_where)
+            self.params.extend(match_params)
+        else:
+            self.from_sql, self.score = "search_document d", "0.0"
+        for tags in request.tag_groups:
+            where.append(
+                "d.id IN (SELECT document_id FROM search_documenttag "  # noqa: S608 - placeholders only
+                f"WHERE tag IN ({', '.join(['%s'] * len(tags))}))"
+            )
+            self.params.extend(tags)
+        if request.near is not None:
+            radius = request.radius_km if request.radius_km is not None else DEFAULT_RADIUS_KM
+            min_lat, max_lat, min_lng, max_lng = bounding_box(*request.near, radius)
+            where.append(
+                "d.id IN (SELECT document_id FROM search_documentpoint "
+                "WHERE latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s)"
+            )
+            self.params.extend([min_lat, max_lat, min_lng, max_lng])
+            self.bbox = (min_lat, max_lat, min_lng, max_lng)
+        if request.restrict is not None:
+            restrict_sql, restrict_params = request.restrict
+            where.append(f"d.key IN ({restrict_sql})")
+            self.params.extend(restrict_params)
+        self.where = " AND ".join(where) if where else "1 = 1"
+
+    def select(self, columns: str, tail: str = "") -> str:
+        return f"SELECT {columns} FROM {self.from_sql} WHERE {self.where} {tail}"  # noqa: S608
+
+
+def _facets(rows: list[tuple[str, int]], prefixes: tuple[str, ...]) -> dict[str, int]:
+    return {tag: count for tag, count in rows if tag.startswith(prefixes)} if prefixes else {}
+
+
+def find(request: Request) -> Hits:
+    """Keys of the matching documents for one page, the total, facet counts and distances."""
+    groups = query_groups(request.text, request.lang) if request.text.strip() else []
+    sql = _Sql(request, groups)
+    if request.near is not None:
+        return _find_near(request, sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.select("count(*)"), sql.params)
+        total = cursor.fetchone()[0]
+        if total == 0:
+            return Hits(keys=[], total=0)
+        cursor.execute(
+            sql.select(
+                f"d.key, {sql.score} AS score",
+                "ORDER BY d.demoted, score DESC, d.sort_name, d.id LIMIT %s OFFSET %s",
+            ),
+            [*sql.params, max(request.limit, 0), max(request.offset, 0)],
+        )
+        keys = [_as_uuid(row[0]) for row in cursor.fetchall()]
+        facets: dict[str, int] = {}
+        if request.facet_prefixes:
+            cursor.execute(
+                "SELECT t.tag, count(*) FROM search_documenttag t "  # noqa: S608 - built from constants
+                f"WHERE t.document_id IN ({sql.select('d.id')}) GROUP BY t.tag",
+                sql.params,
+            )
+            facets = _facets(cursor.fetchall(), request.facet_prefixes)
+    return Hits(keys=keys, total=total, facets=facets)
+
+
+def _find_near(request: Request, sql: _Sql) -> Hits:
+    assert request.near is not None  # noqa: S101 - narrowed for the type checker
+    lat, lng = request.near
+    radius = request.radius_km if request.radius_km is not None else DEFAULT_RADIUS_KM
+    min_lat, max_lat, min_lng, max_lng = sql.bbox
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.key, c.score, c.demoted, c.sort_name, c.tags, p.latitude, p.longitude "  # noqa: S608
+            f"FROM ({sql.select(f'd.id, d.key, d.demoted, d.sort_name, d.tags, {sql.score} AS score')}) c "
+            "JOIN search_documentpoint p ON p.document_id = c.id "
+            "WHERE p.latitude BETWEEN %s AND %s AND p.longitude BETWEEN %s AND %s",
+            [*sql.params, min_lat, max_lat, min_lng, max_lng],
+        )
+        rows = cursor.fetchall()
+    best: dict[object, tuple[float, float, bool, str, str]] = {}
+    for key, score, demoted, sort_name, tags, p_lat, p_lng in rows:
+        distance = haversine_km(lat, lng, p_lat, p_lng)
+        if distance <= radius and (key not in best or distance < best[key][0]):
+            best[key] = (distance, float(score or 0.0), bool(demoted), sort_name, tags)
+    top_score = max((v[1] for v in best.values()), default=0.0) or 1.0
+
+    def order(item: tuple[object, tuple[float, float, bool, str, str]]) -> tuple[bool, float, str]:
+        distance, score, demoted, sort_name, _tags = item[1]
+        nearness = 1.0 / (1.0 + distance / HALF_NEARNESS_KM)
+        if request.sort == "distance":
+            return (demoted, distance, sort_name)
+        blended = (1 - DISTANCE_WEIGHT) * (score / top_score) + DISTANCE_WEIGHT * nearness
+        return (demoted, -blended, sort_name)
+
+    ranked = sorted(best.items(), key=order)
+    page = ranked[max(request.offset, 0) : max(request.offset, 0) + max(request.limit, 0)]
+    counts: Counter[str] = Counter()
+    if request.facet_prefixes:
+        for _key, (_d, _s, _dem, _n, tags) in ranked:
+            counts.update(t for t in tags.split() if t.startswith(request.facet_prefixes))
+    return Hits(
+        keys=[_as_uuid(key) for key, _v in page],
+        total=len(ranked),
+        facets=dict(counts),
+        distances_km={_as_uuid(key): round(v[0], 2) for key, v in page},
+    )
+
+
+def suggest(prefix: str, lang: str = "sl", *, limit: int = 8) -> list[str]:
+    """Indexed words starting with what the user has typed so far (diacritics optional)."""
+    typed = normalize.words(prefix)
+    if not typed:
+        return []
+    folded = normalize.fold(typed[-1])
+    if len(folded) < 2:
+        return []
+    # A range rather than LIKE, so both databases walk the primary-key index.
+    upper = folded[:-1] + chr(ord(folded[-1]) + 1)
+    rows = (
+        Term.objects.filter(term__gte=folded, term__lt=upper)
+        .order_by("term")
+        .values_list("display", "language")[: limit * 5]
+    )
+    ranked = sorted(rows, key=lambda r: (r[1] != lang, len(r[0]), r[0]))
+    return list(dict.fromkeys(display for display, _lang in ranked))[:limit]
