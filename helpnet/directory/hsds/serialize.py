@@ -501,7 +501,7 @@ def location_full(obj: Location, c: Collector, *, public: bool = True) -> Json:
     return c.attach("location", obj.id, data)
 
 
-def location_prefetches(prefix: str = "") -> list[str | Prefetch[Any]]:
+def location_prefetches(prefix: str = "") -> list[Any]:
     """Everything :func:`location_full` reads, under ``prefix`` (e.g. ``"service_at_locations__location__"``)."""
     return [
         f"{prefix}languages",
@@ -656,7 +656,7 @@ def service_full(obj: Service, c: Collector, *, public: bool = True) -> Json:
     return c.attach("service", obj.id, data)
 
 
-def _service_at_location_prefetches(prefix: str) -> list[str | Prefetch[Any]]:
+def _service_at_location_prefetches(prefix: str) -> list[Any]:
     return [
         f"{prefix}service_areas__municipality",
         f"{prefix}contacts__phones__languages",
