@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public, staff
+from .views import freshness, public, staff
 
 app_name = "directory"
 urlpatterns = [
@@ -16,4 +16,14 @@ urlpatterns = [
     path("shortlist/remove/", public.shortlist_remove, name="shortlist_remove"),
     # --- staff pages (views/staff.py) ---
     path("staff/", staff.staff_home, name="staff_home"),
+    # --- data that stays true (views/freshness.py) ---
+    path("services/<uuid:pk>/report/", freshness.report_create, name="report_create"),
+    path("services/<uuid:pk>/report/thanks/", freshness.report_thanks, name="report_thanks"),
+    path("confirm/<str:token>/", freshness.service_confirm_link, name="service_confirm_link"),
+    path("staff/reports/", freshness.report_list, name="report_list"),
+    path("staff/reports/<uuid:pk>/resolve/", freshness.report_resolve, name="report_resolve"),
+    path("staff/reports/<uuid:pk>/dismiss/", freshness.report_dismiss, name="report_dismiss"),
+    path("staff/freshness/", freshness.freshness_dashboard, name="freshness_dashboard"),
+    path("staff/services/<uuid:pk>/history/", freshness.service_history, name="service_history"),
+    path("staff/services/<uuid:pk>/confirm/", freshness.service_confirm, name="service_confirm"),
 ]
