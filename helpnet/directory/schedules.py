@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from helpnet.lib import hours_text, recurrence
 from helpnet.lib.holidays import is_public_holiday
-from helpnet.organizations.models import COUNTRY_TIMEZONES
+from helpnet.organizations.models import COUNTRY_TIMEZONES, Municipality
 
 from .models import Closure, Location, Occurrence, Schedule, Service
 
@@ -252,3 +252,99 @@ def closures_of(service: Service, *, after: dt.date | None = None) -> list[Closu
     for sal in service.service_at_locations.all():
         closures += list(sal.location.closures.all())
     return sorted((c for c in closures if c.end_date >= today), key=lambda c: (c.start_date, c.end_date))
+
+
+# --- calendar feed (.ics) ---
+
+# EXDATEs for holidays and closures are listed this far ahead; calendar apps refetch the feed.
+ICS_HORIZON_DAYS = 730
+
+
+@dataclass(frozen=True)
+class Series:
+    """One schedule row as a calendar event: its first session, its RRULE and its skipped days."""
+
+    schedule: Schedule
+    location: Location | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    recur: dict[str, object] | None  # None: a single session
+    exdates: list[dt.datetime]
+
+
+def calendar_series(service: Service, *, after: dt.datetime | None = None) -> list[Series]:
+    """The service's schedule rows from ``after``'s local day on, as recurring calendar events."""
+    if service.status != Service.Status.ACTIVE:
+        return []
+    rows = _rows(service)
+    tz = ZoneInfo(zone_of(service))
+    closed = _closed(service)
+    first_day = (after or timezone.now()).astimezone(tz).date()
+    horizon = first_day + dt.timedelta(days=ICS_HORIZON_DAYS)
+    series = []
+    for row in rows:
+        end = recurrence.series_end(row.rule)
+        dates = recurrence.occurrence_dates(row.rule, first_day, min(end, horizon) if end else horizon)
+        windows = [(day, recurrence.window_on(row.rule, day, tz)) for day in dates]
+        if not windows or windows[0][1] is None:
+            continue  # no times (by appointment) or nothing ahead
+        first = windows[0][1]
+        recur = None
+        if row.rule.effective_freq:
+            recur = recurrence.ical_recur(row.rule)
+            if end:
+                recur["until"] = recurrence.localize(end, dt.time(23, 59, 59), tz).astimezone(dt.UTC)
+        exdates = [w.starts_at for day, w in windows if w is not None and closed(day, row.location)]
+        series.append(Series(row.schedule, row.location, first.starts_at, first.ends_at, recur, exdates))
+    return series
+
+
+# --- "this week" in a municipality ---
+
+THIS_WEEK_DAYS = 7
+
+
+def is_session_schedule(schedule: Schedule) -> bool:
+    """A session (a group, a workshop, counselling hours) rather than an office's daily opening hours.
+
+    "This week" lists what is on; five mornings a week of office hours would bury it, so weekly
+    rows on more than two days a week are left out.
+    """
+    rule = rule_of(schedule)
+    if rule.effective_freq != "WEEKLY" or rule.step > 1:
+        return True
+    return len(recurrence.parse_byday(rule.byday)) <= 2
+
+
+def sessions_this_week(
+    municipality: Municipality, *, now: dt.datetime
+) -> list[tuple[dt.date, list[Session]]]:
+    """Sessions of services serving ``municipality`` (a service area or a location there) in the next
+    seven days, grouped by local day. Reads the derived Occurrence rows: two queries in all.
+    """
+    serving = Service.objects.filter(
+        Q(service_areas__municipality=municipality)
+        | Q(service_at_locations__location__municipality=municipality)
+    ).values("pk")
+    occurrences = (
+        Occurrence.objects.filter(
+            service__in=serving,
+            service__status=Service.Status.ACTIVE,
+            ends_at__gt=now,
+            starts_at__lt=now + dt.timedelta(days=THIS_WEEK_DAYS),
+        )
+        .select_related("service__organization", "location", "schedule")
+        .prefetch_related("location__addresses")
+        .order_by("starts_at", "service__name", "pk")
+    )
+    tz = ZoneInfo(municipality.timezone)
+    days: dict[dt.date, list[Session]] = {}
+    for o in occurrences:
+        if not is_session_schedule(o.schedule):
+            continue
+        zone = ZoneInfo(zone_of(o.service))
+        session = Session(
+            o.service, o.location, o.starts_at.astimezone(zone), o.ends_at.astimezone(zone), o.schedule
+        )
+        days.setdefault(o.starts_at.astimezone(tz).date(), []).append(session)
+    return sorted(days.items())

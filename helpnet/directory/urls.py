@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import freshness, public, staff
+from .views import freshness, public, sessions, staff
 
 app_name = "directory"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("services/<uuid:pk>/", public.service_detail, name="service_detail"),
     path("municipalities/<slug:slug>/", public.municipality, name="municipality"),
+    # --- sessions in time (views/sessions.py) ---
+    path("services/<uuid:pk>/calendar.ics", sessions.service_ics, name="service_ics"),
+    path("municipalities/<slug:slug>/this-week/", sessions.this_week, name="this_week"),
     path("municipalities/<slug:slug>/embed/", public.municipality_embed, name="municipality_embed"),
     path("search/", public.search, name="search"),
     path("shortlist/", public.shortlist, name="shortlist"),

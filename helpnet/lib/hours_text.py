@@ -349,3 +349,13 @@ def describe(rows: Sequence[HoursRow], lang: str) -> list[str]:
 
 def _place(place: str, text: str, named: bool = True) -> str:
     return f"{place}: {text}" if named and place else text
+
+
+def day_heading(day: dt.date, lang: str) -> str:
+    """ "ponedeljek, 23. 11." / "mandag den 23. november" / "Monday 23 November"."""
+    lang = _lang(lang)
+    if lang == "sl":
+        return f"{DAYS['sl'][day.weekday()]}, {date_text(day, 'sl')}"
+    if lang == "da":
+        return f"{DAYS['da'][day.weekday()]} den {date_text(day, 'da')}"
+    return f"{DAYS['en'][day.weekday()]} {date_text(day, 'en')}"

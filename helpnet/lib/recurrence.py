@@ -10,7 +10,7 @@ into the spring-forward gap is moved forward by the gap, as a wall clock would b
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -208,5 +208,30 @@ def expand(
     return windows
 
 
-def weekdays_of(rules: Iterable[Rule]) -> set[int]:
-    return {wd for rule in rules for _, wd in parse_byday(rule.byday)}
+def ical_recur(rule: Rule) -> dict[str, object]:
+    """The rule as iCalendar RRULE parts (without UNTIL/COUNT, which the caller sets from real dates)."""
+    freq = rule.effective_freq
+    parts: dict[str, object] = {"freq": freq}
+    if rule.step > 1:
+        parts["interval"] = rule.step
+    days = parse_byday(rule.byday)
+    if days:
+        parts["byday"] = [
+            f"{n}{WEEKDAY_CODES[wd]}" if n is not None and freq == "MONTHLY" else WEEKDAY_CODES[wd]
+            for n, wd in days
+        ]
+    monthdays = parse_int_list(rule.bymonthday)
+    if freq == "MONTHLY" and monthdays:
+        parts["bymonthday"] = monthdays
+    if rule.wkst.upper() in WEEKDAY_CODES:
+        parts["wkst"] = rule.wkst.upper()
+    return parts
+
+
+def series_end(rule: Rule) -> dt.date | None:
+    """The last date a finite rule can fall on (its count turned into a date), or None when endless."""
+    if rule.count and rule.dtstart and rule.effective_freq:
+        dates = occurrence_dates(rule, rule.dtstart, rule.dtstart + dt.timedelta(days=366 * 50))
+        if dates:
+            return min(d for d in (dates[-1], rule.last_date) if d is not None)
+    return rule.last_date
