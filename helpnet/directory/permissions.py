@@ -4,12 +4,12 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from helpnet.organizations.models import Organization
-from helpnet.organizations.permissions import EDIT_ROLES, role_in
+from helpnet.organizations.models import Membership, Organization
+from helpnet.organizations.permissions import EDIT_ROLES, memberships_of, role_in
 
 from .models import Location, Service
 
@@ -61,3 +61,14 @@ def services_visible_to(user: Any) -> QuerySet[Service]:
     if user.is_superuser:
         return Service.objects.all()
     return Service.objects.filter(organization__memberships__user=user)
+
+
+def memberships_with_directory(user: Any) -> QuerySet[Membership]:
+    """The user's memberships with each organisation's services and locations (staff home page)."""
+    return memberships_of(user).prefetch_related(
+        Prefetch("organization__services", queryset=Service.objects.order_by("name")),
+        Prefetch(
+            "organization__locations",
+            queryset=Location.objects.select_related("municipality").order_by("name"),
+        ),
+    )

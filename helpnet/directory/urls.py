@@ -19,6 +19,11 @@ urlpatterns = [
     path("shortlist/remove/", public.shortlist_remove, name="shortlist_remove"),
     # --- staff pages (views/staff.py) ---
     path("staff/", staff.staff_home, name="staff_home"),
+    path("staff/services/new/", staff.service_create, name="service_create"),
+    path("staff/services/<uuid:pk>/edit/", staff.service_edit, name="service_edit"),
+    path("staff/services/<uuid:pk>/hours/", staff.service_hours, name="service_hours"),
+    path("staff/locations/new/", staff.location_create, name="location_create"),
+    path("staff/locations/<uuid:pk>/edit/", staff.location_edit, name="location_edit"),
     # --- data that stays true (views/freshness.py) ---
     path("services/<uuid:pk>/report/", freshness.report_create, name="report_create"),
     path("services/<uuid:pk>/report/thanks/", freshness.report_thanks, name="report_thanks"),
