@@ -55,8 +55,10 @@ def _vocabulary() -> tuple[list[TaxonomyTerm], list[TaxonomyTerm]]:
     return [t for t in terms if t.taxonomy_id == need_id], [t for t in terms if t.taxonomy_id == group_id]
 
 
-def _search_form(request: HttpRequest, data: Any) -> SearchForm:
-    need_terms, group_terms = _vocabulary()
+def _search_form(
+    data: Any, vocabulary_terms: tuple[list[TaxonomyTerm], list[TaxonomyTerm]] | None = None
+) -> SearchForm:
+    need_terms, group_terms = vocabulary_terms or _vocabulary()
     return SearchForm(
         data,
         municipalities=list(Municipality.objects.all()),
@@ -188,8 +190,8 @@ def _prepared(services: list[Service]) -> list[Service]:
 
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
-    form = _search_form(request, None)
-    need_terms, _groups = _vocabulary()
+    need_terms, group_terms = _vocabulary()
+    form = _search_form(None, (need_terms, group_terms))
     return render(
         request,
         "directory/home.html",
@@ -204,7 +206,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def search(request: HttpRequest) -> HttpResponse:
-    form = _search_form(request, request.GET)
+    form = _search_form(request.GET)
     form.is_valid()  # invalid parameters drop out of the search; the page says which and why
     result = search_services(form.to_params(), page=form.page_number(), per_page=PER_PAGE)
     form.show_counts(result.facets)
