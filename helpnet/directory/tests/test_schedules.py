@@ -34,10 +34,10 @@ def working_days_7_to_14(service: Service) -> Schedule:
 
 # --- open now, across daylight-saving changes in both zones ---
 
-# (country, a Monday right after a DST change, what changed)
+# (country, the Monday right after a DST change): spring forward and fall back in both zones
 DST_MONDAYS = [
-    ("SI", dt.date(2026, 3, 30)),  # Ljubljana sprang forward on Sunday 29 March
-    ("SI", dt.date(2026, 10, 26)),  # Ljubljana fell back on Sunday 25 October
+    ("SI", dt.date(2026, 3, 30)),  # clocks went forward on Sunday 29 March
+    ("SI", dt.date(2026, 10, 26)),  # clocks went back on Sunday 25 October
     ("DK", dt.date(2026, 3, 30)),
     ("DK", dt.date(2026, 10, 26)),
 ]
@@ -69,6 +69,17 @@ def test_next_sessions_keep_local_wall_clock_time_over_the_dst_weekend(country, 
     )
     assert friday_before.starts_at.hour == monday_after.starts_at.hour == 7
     assert friday_before.starts_at.utcoffset() != monday_after.starts_at.utcoffset()
+
+
+@pytest.mark.parametrize(
+    ("utc_time", "expected"),
+    [((4, 30), True), ((5, 30), False)],  # 5.30 and 6.30 CET: the night shelter closes at 6.00 local
+)
+def test_night_service_closes_at_local_time_in_the_fall_back_night(utc_time, expected):
+    service = service_in("DK")
+    ScheduleFactory(service=service, byday="SA", opens_at=dt.time(22), closes_at=dt.time(6))
+    at = dt.datetime(2026, 10, 25, *utc_time, tzinfo=dt.UTC)
+    assert schedules.is_open_now(service, at) is expected
 
 
 def test_is_open_now_says_nothing_without_opening_hours():
