@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import logging
 import math
 import re
 import uuid
@@ -46,6 +47,8 @@ from helpnet.directory import models as dm
 from helpnet.organizations import models as om
 
 from .readers import TABLE_ORDER, ImportFileError, LineProblem, Record, Source, read, type_name
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "compiled" / "service_with_definitions.json"
 MAX_PROBLEMS = 10_000
@@ -1172,6 +1175,20 @@ def import_hsds(
                 "",
                 "",
                 _("The database refused the data: %(reason)s") % {"reason": str(exc)[:300]},
+            )
+        )
+        report.records_rejected = report.records_read
+        report.committed = False
+    except Exception as exc:
+        # A bug, not bad input: the import still ends with a report (nothing written), and the log has it.
+        logger.exception("import_hsds failed")
+        report.error(
+            Problem(
+                str(path),
+                "",
+                "",
+                "",
+                _("An unexpected error stopped the import: %(reason)s") % {"reason": exc},
             )
         )
         report.records_rejected = report.records_read

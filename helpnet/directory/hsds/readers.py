@@ -360,7 +360,7 @@ def read_ndjson(path: Path, source: Source) -> Iterator[Record | LineProblem]:
             if not line.strip():
                 continue
             try:
-                text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+                text = line.rstrip(b"\r\n").decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
                 yield LineProblem(
                     where, _("Not UTF-8 text (byte %(position)s).") % {"position": exc.start + 1}
