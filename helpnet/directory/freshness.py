@@ -270,7 +270,7 @@ def recipient_language(user: User, organization: Organization) -> str:
     return {Country.SLOVENIA.value: "sl", Country.DENMARK.value: "da"}.get(organization.country, "en")
 
 
-def _edit_path(service: Service) -> str:
+def edit_path(service: Service) -> str:
     try:
         return reverse("directory:service_edit", args=[service.pk])
     except NoReverseMatch:
@@ -290,7 +290,7 @@ def _reminder_email(
                 "assured_date": service.assured_date,
                 "confirm_url": base_url
                 + reverse("directory:service_confirm_link", args=[make_confirm_token(service, user)]),
-                "edit_url": base_url + _edit_path(service),
+                "edit_url": base_url + edit_path(service),
             }
             for service in services
         ]

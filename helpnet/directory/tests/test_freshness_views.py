@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from helpnet.directory import freshness
 from helpnet.directory.models import Metadata, ProblemReport, Service
 from helpnet.directory.tests.factories import ServiceFactory
 from helpnet.organizations.models import Membership
@@ -337,6 +338,22 @@ def test_history_shows_the_services_metadata_rows(viewer_client, service):
     assert "Svetovalnica stara" in content
 
 
+def test_history_query_count(viewer_client, service, django_assert_num_queries):
+    for n in range(3):
+        Metadata.objects.create(
+            resource_id=service.pk,
+            resource_type="service",
+            last_action_date=timezone.now(),
+            last_action_type="update",
+            field_name=f"field{n}",
+            updated_by="ana",
+        )
+    # session, user, service + organisation, role, count, metadata rows, editable organisations
+    with django_assert_num_queries(7):
+        response = viewer_client.get(_history_url(service))
+    assert response.status_code == 200
+
+
 def test_history_of_another_organisations_service_is_not_found(other_editor_client, service):
     response = other_editor_client.get(_history_url(service))
     assert response.status_code == 404
@@ -363,3 +380,24 @@ def test_viewer_may_not_confirm_a_service(viewer_client, service):
 def test_other_organisation_confirming_a_service_gets_not_found(other_editor_client, service):
     response = other_editor_client.post(reverse("directory:service_confirm", args=[service.pk]))
     assert response.status_code == 404
+
+
+# --- on the public service page ----------------------------------------------------------------------
+
+
+def test_service_page_links_to_report_a_problem(client, service):
+    content = client.get(service.get_absolute_url()).content.decode()
+    assert reverse("directory:report_create", args=[service.pk]) in content
+
+
+def test_service_page_warns_when_the_information_may_be_out_of_date(client, org_a):
+    stale = ServiceFactory(organization=org_a, assured_date=dt.date(2025, 1, 15))
+    with time_machine.travel(_at(dt.date(2026, 2, 1))):
+        content = client.get(stale.get_absolute_url()).content.decode()
+    assert "This information may be out of date." in content
+
+
+def test_confirm_page_offers_a_login_that_leads_to_the_edit_page(client, service, editor):
+    token = freshness.make_confirm_token(service, editor)
+    content = client.get(reverse("directory:service_confirm_link", args=[token])).content.decode()
+    assert "?next=" + reverse("directory:service_edit", args=[service.pk]) in content

@@ -90,7 +90,8 @@ def service_confirm_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         freshness.confirm_service(link.service, by=link.user, via_link=True)
         return render(request, "directory/freshness_confirmed.html", {"service": link.service})
-    return render(request, "directory/freshness_confirm.html", {"service": link.service})
+    context = {"service": link.service, "edit_url": freshness.edit_path(link.service)}
+    return render(request, "directory/freshness_confirm.html", context)
 
 
 # --- staff ---------------------------------------------------------------------------------------------
