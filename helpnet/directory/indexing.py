@@ -102,6 +102,7 @@ def _document(service: Service, terms: list[TaxonomyTerm]) -> IndexDocument:
         points=_public_points(locations),
         sort_name=service.name.casefold(),
         demoted=service.status == Service.Status.TEMPORARILY_CLOSED,
+        language=original,
     )
 
 

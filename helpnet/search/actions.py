@@ -26,36 +26,54 @@ class IndexDocument:
     points: Sequence[tuple[float, float]] = ()
     sort_name: str = ""
     demoted: bool = False
+    language: str = ""
+
+
+MIN_PREFIX_MATCH = 5
 
 
 @dataclass
-class _Entry:
-    word: str
-    language: str
+class _Concept:
     needs: frozenset[str]
     related: list[list[str]]  # each related phrase as its folded words; all must occur
+    words: list[tuple[str, str]] = field(default_factory=list)  # (word, language)
 
 
 @dataclass
 class Thesaurus:
-    entries: list[_Entry] = field(default_factory=list)
+    """The thesaurus grouped by concept (entries sharing need areas and related words) for fast matching."""
+
+    concepts: list[_Concept] = field(default_factory=list)
+    related_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> "Thesaurus":
-        entries = []
+        concepts: dict[tuple[str, str], _Concept] = {}
         for row in ThesaurusEntry.objects.all():
-            related = [[normalize.fold(w) for w in normalize.words(p)] for p in row.related_word_list]
-            entries.append(
-                _Entry(row.word, row.language, frozenset(row.need_area_codes), [r for r in related if r])
-            )
-        return cls(entries)
+            key = (",".join(sorted(row.need_area_codes)), ",".join(sorted(row.related_word_list)))
+            if key not in concepts:
+                related = [[normalize.fold(w) for w in normalize.words(p)] for p in row.related_word_list]
+                concepts[key] = _Concept(frozenset(row.need_area_codes), [r for r in related if r])
+            concepts[key].words.append((row.word, row.language))
+        related_words = frozenset(w for c in concepts.values() for phrase in c.related for w in phrase)
+        return cls(list(concepts.values()), related_words)
+
+    def _present(self, tokens: set[str]) -> set[str]:
+        """Related words found in the tokens, whole or (five letters or more) as the start of a token."""
+        present = tokens & self.related_words
+        for token in tokens:
+            for end in range(MIN_PREFIX_MATCH, len(token)):
+                if token[:end] in self.related_words:
+                    present.add(token[:end])
+        return present
 
     def expansions(self, need_codes: set[str], tokens: set[str]) -> list[tuple[str, str]]:
         """Thesaurus words (with their language) that describe a document with these needs and tokens."""
+        present = self._present(tokens)
         found = []
-        for entry in self.entries:
-            if entry.needs & need_codes or any(all(w in tokens for w in phrase) for phrase in entry.related):
-                found.append((entry.word, entry.language))
+        for concept in self.concepts:
+            if concept.needs & need_codes or any(all(w in present for w in p) for p in concept.related):
+                found.extend(concept.words)
         return found
 
 
@@ -76,9 +94,14 @@ def _terms(doc: IndexDocument) -> dict[str, Term]:
     for values in doc.fields.values():
         for text, lang in values:
             for word in normalize.words(text):
-                folded = normalize.fold(word)
-                if 3 <= len(folded) <= 64 and not word.isdigit():
-                    terms.setdefault(folded, Term(term=folded, display=word, language=lang))
+                if word.isdigit():
+                    continue
+                # The lemma too: a typo of the base form ("depersija") must find "depresija" even when
+                # the text only has inflected forms ("z depresijo").
+                for form in (word, normalize.raw_lemma(word, lang)):
+                    folded = normalize.fold(form)
+                    if 3 <= len(folded) <= 64:
+                        terms.setdefault(folded, Term(term=folded, display=form, language=lang))
     return terms
 
 
@@ -105,7 +128,13 @@ def index_documents(
             _remove([d.key for d in docs[start : start + 500]])
     rows = Document.objects.bulk_create(
         [
-            Document(key=d.key, sort_name=d.sort_name[:255], demoted=d.demoted, tags=" ".join(d.tags))
+            Document(
+                key=d.key,
+                sort_name=d.sort_name[:255],
+                demoted=d.demoted,
+                tags=" ".join(d.tags),
+                language=d.language[:8],
+            )
             for d in docs
         ],
         batch_size=500,

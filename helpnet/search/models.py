@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 class Document(models.Model):
     key = models.UUIDField(unique=True)
     sort_name = models.CharField(max_length=255, blank=True)
+    # The language the document was written in: results in the page's language rank a little higher.
+    language = models.CharField(max_length=8, blank=True)
     # Temporarily closed services stay findable but sort after open ones.
     demoted = models.BooleanField(default=False)
     # The same tags as DocumentTag, space-separated: geo searches count facets in Python from this.

@@ -53,14 +53,20 @@ def words(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=200_000)
+def raw_lemma(word: str, lang: str) -> str:
+    """The lower-case lemma of a lower-case word in ``lang``, diacritics kept (the word when unknown)."""
+    if lang not in LANGS or word.isdigit():
+        return word
+    try:
+        return str(simplemma.lemmatize(word, lang=lang)).casefold()
+    except (ValueError, KeyError):  # simplemma refuses some odd inputs; the surface form is enough then
+        return word
+
+
+@functools.lru_cache(maxsize=200_000)
 def lemma(word: str, lang: str) -> str:
     """The folded lemma of a lower-case word in ``lang`` (the folded word itself when unknown)."""
-    if lang not in LANGS or word.isdigit():
-        return fold(word)
-    try:
-        return fold(simplemma.lemmatize(word, lang=lang))
-    except (ValueError, KeyError):  # simplemma refuses some odd inputs; the surface form is enough then
-        return fold(word)
+    return fold(raw_lemma(word, lang))
 
 
 @functools.lru_cache(maxsize=50_000)

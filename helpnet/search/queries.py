@@ -26,6 +26,8 @@ DEFAULT_RADIUS_KM = 50.0
 # With a position, relevance and nearness are blended: nearness 1 at the door, 0.5 at this distance.
 HALF_NEARNESS_KM = 5.0
 DISTANCE_WEIGHT = 0.35
+# Among equally good matches, a service written in the page's language is the one the reader can use.
+SAME_LANGUAGE_BOOST = 1.5
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,9 @@ class _Sql:
         if groups:
             self.from_sql, match_where, match_params = backend.match(groups)
             self.score = backend.score_sql
+            if request.lang in normalize.LANGS:  # a known constant, safe to inline before the FROM params
+                boost = f"CASE WHEN d.language = '{request.lang}' THEN {SAME_LANGUAGE_BOOST} ELSE 1.0 END"
+                self.score = f"({self.score} * {boost})"
             where.append(match_where)
             self.params.extend(match_params)
         else:

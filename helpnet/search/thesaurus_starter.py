@@ -6,44 +6,54 @@ Words are lemmatised at index time, so base forms cover their inflections; collo
 forms are listed where the lemmatiser would not bridge them (pije → piti, not alkohol).
 """
 
-# (need-area codes, related words, {language: words})
+# (need-area codes, related words, {language: words}). Words of a whole need area attach by need-area code;
+# words of a narrower need (alcohol, smoking, debt, loneliness…) attach only through related words, so that
+# "pije" finds the drinking services rather than every addiction service. A related word of five letters or
+# more also matches as the start of a word, for Danish compounds (rygestop → rygestopkursus).
 CONCEPTS: list[tuple[str, str, dict[str, str]]] = [
     (
         "addiction",
-        "alkohol, alkoholizem, alcohol, alkoholisme, alcoholism",
+        "",
         {
-            "sl": "pije, pijem, pijejo, pitje, pijača, pijan, pijanec, alkohol, alkoholik, alkoholizem, "
-            "odvisnost, zasvojenost, abstinenca, treznost",
-            "da": "drikker, drikke, druk, fuld, alkohol, alkoholiker, alkoholisme, misbrug, afhængighed, "
-            "afhængig, ædruelighed",
-            "en": "drinking, drinks, drunk, alcohol, alcoholic, alcoholism, addiction, addicted, sober, "
-            "sobriety, booze",
+            "sl": "odvisnost, zasvojenost, odvisnik, abstinenca",
+            "da": "afhængighed, afhængig, misbrug, misbruger",
+            "en": "addiction, addicted, dependence",
         },
     ),
     (
-        "addiction",
-        "droge, drog, mamila, stoffer, narkotika, drugs",
+        "",
+        "alkohol, alkoholizem, alkoholik, pitje, piti, alcohol, alcoholic, alcoholism, drinking, druk, drikke",
         {
-            "sl": "droge, drogira, drogiranje, mamila, heroin, marihuana, trava, kokain, odvisnik",
-            "da": "stoffer, narko, hash, hashish, kokain, heroin, narkoman, misbruger",
+            "sl": "pije, pijem, pijejo, pitje, pijača, pijan, pijanec, alkohol, alkoholik, alkoholizem, treznost",
+            "da": "drikker, drikke, druk, fuld, alkohol, alkoholiker, alkoholisme, ædruelighed",
+            "en": "drinking, drinks, drunk, alcohol, alcoholic, alcoholism, sober, sobriety, booze",
+        },
+    ),
+    (
+        "",
+        "droge, droga, mamila, opioidi, opioid, stoffer, narkotika, drugs, drug",
+        {
+            "sl": "droge, drogira, drogiranje, mamila, heroin, marihuana, trava, kokain",
+            "da": "stoffer, narko, hash, kokain, heroin, narkoman",
             "en": "drugs, cannabis, heroin, cocaine, overdose, substance",
         },
     ),
     (
-        "addiction,health-promotion",
-        "kajenje, tobak, nikotin, rygning, tobacco, smoking",
+        "",
+        "kajenje, kaditi, kadilec, cigareta, tobak, tobačen, nikotin, rygning, rygestop, røgfri, ryge, "
+        "tobacco, smoking, smoke, cigarettes, nicotine",
         {
-            "sl": "kajenje, kadi, kadim, kadilec, cigarete, cigareta, tobak, nikotin, opuščanje kajenja",
+            "sl": "kajenje, kadi, kadim, kadilec, cigarete, cigareta, tobak, nikotin",
             "da": "ryger, ryge, rygning, rygestop, cigaretter, cigaret, tobak, nikotin, smøger",
-            "en": "smoking, smoke, smoker, cigarettes, tobacco, nicotine, vaping, quit",
+            "en": "smoking, smoke, smoker, cigarettes, tobacco, nicotine, vaping",
         },
     ),
     (
-        "addiction",
-        "igre na srečo, hazarderstvo, ludomani, gambling",
+        "",
+        "hazard, hazarderstvo, stave, ludomani, spilleafhængighed, gambling",
         {
             "sl": "hazard, hazarderstvo, stave, igre na srečo, igralnica",
-            "da": "spil, ludomani, spillemisbrug, spilleafhængighed, kasino",
+            "da": "ludomani, spillemisbrug, spilleafhængighed, kasino",
             "en": "gambling, betting, casino",
         },
     ),
@@ -52,95 +62,130 @@ CONCEPTS: list[tuple[str, str, dict[str, str]]] = [
         "nasilje, vold, violence",
         {
             "sl": "nasilje, nasilen, nasilnež, tepe, pretepa, udari, zlorablja, zloraba, grozi, ustrahovanje, "
-            "trpinčenje, varna hiša, nasilje v družini, spolno nasilje, nadlegovanje",
+            "trpinčenje, varna hiša, spolno nasilje, nadlegovanje",
             "da": "vold, voldelig, voldsom, slår, tæsk, overgreb, trusler, krisecenter, kvindekrisecenter, "
             "partnervold, chikane",
-            "en": "violence, violent, abuse, abused, abusive, beaten, hits, domestic, assault, threats, shelter",
+            "en": "violence, violent, abuse, abused, abusive, beaten, domestic, assault, threats",
         },
     ),
     (
         "mental-health",
-        "depresija, tesnoba, depression, angst, anxiety",
+        "",
         {
-            "sl": "depresija, depresiven, tesnoba, anksioznost, stiska, stres, panika, duševna stiska, "
-            "žalost, žalovanje, izgorelost, samomor, psiholog, psihiater, terapija, svetovanje",
-            "da": "depression, deprimeret, angst, stress, krise, psykisk, sorg, selvmord, psykolog, psykiater, "
-            "terapi, rådgivning, trist",
-            "en": "depression, depressed, anxiety, anxious, stress, panic, crisis, grief, suicide, "
-            "psychologist, therapy, counselling, sad, burnout",
+            "sl": "duševna stiska, stiska, psihične težave, samomor, psiholog, psihiater, kriza",
+            "da": "psykisk, krise, selvmord, psykolog, psykiater, mistrivsel",
+            "en": "mental, crisis, suicide, psychologist, psychiatrist, distress",
         },
     ),
     (
-        "mental-health,elderly-care",
-        "osamljenost, ensomhed, loneliness",
+        "",
+        "depresija, depresiven, tesnoba, anksioznost, potrtost, izgorelost, depression, deprimeret, angst, "
+        "anxiety, depressed",
         {
-            "sl": "osamljenost, osamljen, osamljena, sam, sama, samota, druženje, družba",
-            "da": "ensom, ensomhed, alene, samvær, fællesskab, selskab",
-            "en": "loneliness, lonely, alone, isolated, isolation, company, friendship",
+            "sl": "depresija, depresiven, depresivna, tesnoba, tesnobnost, anksioznost, potrtost, panika, "
+            "izgorelost",
+            "da": "depression, deprimeret, angst, panik, nedtrykt",
+            "en": "depression, depressed, anxiety, anxious, panic, burnout",
+        },
+    ),
+    (
+        "",
+        "stres, stress, preobremenjen",
+        {"sl": "stres, stresen, preobremenjenost", "da": "stress, stresset", "en": "stress, stressed"},
+    ),
+    (
+        "",
+        "žalovanje, žalost, izguba, sorg, grief, mistet",
+        {"sl": "žalovanje, žalost, smrt", "da": "sorg, sørge, død", "en": "grief, mourning, bereavement"},
+    ),
+    (
+        "",
+        "osamljenost, osamljen, samota, ensom, ensomhed, loneliness, lonely",
+        {
+            "sl": "osamljenost, osamljen, osamljena, sam, sama, samota, druženje",
+            "da": "ensom, ensomhed, alene, selskab, fællesskab",
+            "en": "loneliness, lonely, alone, isolated, isolation, company",
+        },
+    ),
+    (
+        "",
+        "dolg, dolgovi, izvršba, položnica, zadolženost, gæld, inkasso, rykker, debt",
+        {
+            "sl": "dolg, dolgovi, dolgove, zadolženost, izvršba, rubež, krediti, položnice, osebni stečaj",
+            "da": "gæld, gældsrådgivning, rykkere, inkasso, kreditorer, regninger, budget",
+            "en": "debt, debts, bills, loans, bankruptcy, budget",
         },
     ),
     (
         "poverty-food",
-        "dolg, dolgovi, zadolženost, gæld, debt",
+        "",
         {
-            "sl": "dolg, dolgovi, dolgove, zadolženost, izvršba, rubež, krediti, položnice, denar, "
-            "revščina, reven, revna, hrana, paket hrane, lačen, socialna pomoč",
-            "da": "gæld, gældsrådgivning, penge, økonomi, fattig, fattigdom, mad, madhjælp, madkasse, "
-            "regninger, budget",
-            "en": "debt, debts, money, bills, poverty, poor, food, hungry, food bank, budget",
+            "sl": "revščina, reven, revna, denar, socialna pomoč, materialna stiska",
+            "da": "fattig, fattigdom, penge, økonomi",
+            "en": "poverty, poor, money",
+        },
+    ),
+    (
+        "",
+        "hrana, paket, oblačila, mad, madhjælp, madkasse, food, clothing",
+        {
+            "sl": "hrana, paket hrane, lačen, kosilo, oblačila, obleka",
+            "da": "mad, madhjælp, madkasse, tøj",
+            "en": "food, food bank, hungry, meals, clothes",
         },
     ),
     (
         "unemployment",
-        "brezposelnost, ledighed, arbejdsløshed, unemployment",
+        "brezposelnost, brezposeln, ledighed, ledig, arbejdsløshed, unemployment, unemployed",
         {
             "sl": "brezposelnost, brezposeln, brezposelna, brez službe, služba, zaposlitev, delo, "
-            "iskanje zaposlitve, odpuščen, prekvalifikacija",
-            "da": "ledig, ledighed, arbejdsløs, arbejdsløshed, job, arbejde, jobcenter, jobsøgning, "
-            "fyret, uddannelse",
-            "en": "unemployment, unemployed, jobless, job, work, employment, training, fired, laid off",
+            "iskanje zaposlitve, odpuščen",
+            "da": "ledig, ledighed, arbejdsløs, arbejdsløshed, job, arbejde, jobsøgning, fyret",
+            "en": "unemployment, unemployed, jobless, job, work, employment, fired, laid off",
         },
     ),
     (
         "parenting",
-        "starševstvo, forældre, parenting",
+        "starševstvo, forældreskab, parenting",
         {
-            "sl": "starši, starš, starševstvo, mati, mama, oče, vzgoja, otrok, otroci, dojenček, "
-            "nosečnost, nosečnica, družina",
-            "da": "forældre, forælder, forældreskab, mor, far, opdragelse, barn, børn, baby, gravid, familie",
-            "en": "parents, parent, parenting, mother, father, mum, dad, child, children, baby, pregnant, "
-            "family",
+            "sl": "starši, starševstvo, vzgoja",
+            "da": "forældre, forældreskab, opdragelse",
+            "en": "parents, parenting, upbringing",
+        },
+    ),
+    (
+        "",
+        "nosečnica, nosečnost, porod, dojenček, gravid, graviditet, fødsel, pregnant, pregnancy, antenatal",
+        {
+            "sl": "nosečnost, noseča, nosečnica, porod, dojenček",
+            "da": "gravid, graviditet, fødsel, baby",
+            "en": "pregnant, pregnancy, birth, baby",
         },
     ),
     (
         "elderly-care",
         "starejši, ældre, elderly",
         {
-            "sl": "starejši, star, stara, ostarel, upokojenec, upokojenka, babica, dedek, "
-            "pomoč na domu, dom za starejše, oskrba, demenca",
-            "da": "ældre, gammel, pensionist, bedstemor, bedstefar, hjemmehjælp, plejehjem, pleje, demens",
-            "en": "elderly, old, older, senior, pensioner, grandmother, grandfather, home care, "
-            "care home, dementia",
+            "sl": "starejši, ostarel, upokojenec, upokojenka, pomoč na domu, dom za starejše, oskrba, demenca",
+            "da": "ældre, pensionist, hjemmehjælp, plejehjem, pleje, demens",
+            "en": "elderly, older, senior, pensioner, home care, care home, dementia",
         },
     ),
     (
         "disability",
-        "invalidnost, handicap, disability",
+        "invalidnost, invalid, handicap, disability",
         {
-            "sl": "invalid, invalidnost, invalidski voziček, oviranost, posebne potrebe, gluh, slep, "
-            "gibalno ovirani",
-            "da": "handicap, handicappet, kørestol, funktionsnedsættelse, døv, blind, særlige behov",
+            "sl": "invalid, invalidnost, invalidski voziček, oviranost, posebne potrebe, gluh, slep",
+            "da": "handicap, handicappet, kørestol, funktionsnedsættelse, døv, blind",
             "en": "disability, disabled, handicap, wheelchair, deaf, blind, special needs, impairment",
         },
     ),
     (
         "migrants",
-        "priseljenci, indvandrere, migrants",
+        "priseljenci, priseljenec, begunci, indvandrere, flygtning, migrants, refugees",
         {
-            "sl": "priseljenci, priseljenec, priseljenka, migranti, begunci, begunec, tujec, tujci, azil, "
-            "slovenščina za tujce",
-            "da": "indvandrere, indvandrer, migranter, flygtning, flygtninge, udlænding, asyl, "
-            "dansk for udlændinge",
+            "sl": "priseljenci, priseljenec, priseljenka, migranti, begunci, begunec, tujec, tujci, azil",
+            "da": "indvandrere, indvandrer, migranter, flygtning, flygtninge, udlænding, asyl",
             "en": "migrants, migrant, immigrants, immigrant, refugee, refugees, asylum, foreigner",
         },
     ),
@@ -149,26 +194,40 @@ CONCEPTS: list[tuple[str, str, dict[str, str]]] = [
         "brezdomstvo, hjemløshed, homelessness",
         {
             "sl": "stanovanje, bivanje, brezdomec, brezdomstvo, brezdomci, zavetišče, deložacija, najemnina",
-            "da": "bolig, hjemløs, hjemløshed, herberg, husleje, udsættelse, værested",
+            "da": "bolig, hjemløs, hjemløshed, herberg, husleje, udsættelse",
             "en": "housing, homeless, homelessness, rent, eviction, shelter",
         },
     ),
     (
         "youth",
-        "mladi, unge, youth",
+        "",
         {
             "sl": "mladi, mladostnik, mladostniki, najstnik, najstniki, dijak, dijaki, mladinski",
-            "da": "unge, ung, teenager, teenagere, elev, ungdom",
+            "da": "unge, ung, teenager, teenagere, ungdom",
             "en": "youth, young, teenager, teenagers, teens, adolescent",
         },
     ),
     (
         "health-promotion",
         "",
+        {"sl": "zdravje, zdrav življenjski slog", "da": "sundhed, sund", "en": "health, healthy"},
+    ),
+    (
+        "",
+        "gibanje, vadba, telovadba, motion, træning, exercise, fitness",
         {
-            "sl": "zdravje, zdrav, gibanje, telovadba, rekreacija, prehrana, hujšanje, teža, šola zdravja",
-            "da": "sundhed, sund, motion, træning, kost, vægttab, vægt",
-            "en": "health, healthy, exercise, fitness, diet, nutrition, weight",
+            "sl": "gibanje, telovadba, vadba, rekreacija",
+            "da": "motion, træning, bevægelse",
+            "en": "exercise, fitness, physical activity",
+        },
+    ),
+    (
+        "",
+        "hujšanje, prehrana, teža, kost, vægttab, diet, nutrition, weight",
+        {
+            "sl": "hujšanje, prehrana, teža, dieta",
+            "da": "kost, vægttab, vægt, slankekur",
+            "en": "diet, nutrition, weight, weight loss",
         },
     ),
 ]
