@@ -22,7 +22,7 @@ from helpnet.lib import hours_text, recurrence
 from helpnet.lib.holidays import is_public_holiday
 from helpnet.organizations.models import COUNTRY_TIMEZONES, Municipality
 
-from .models import Closure, Location, Occurrence, Schedule, Service
+from .models import Closure, Location, Occurrence, Schedule, Service, ServiceAtLocation
 
 OCCURRENCE_DAYS = 60
 # How far ahead next_sessions looks: far enough for a monthly or seasonal rule.
@@ -88,9 +88,35 @@ def prefetch_schedules(services: Iterable[Service]) -> None:
     prefetch_related_objects(list(services), *SCHEDULE_PREFETCH)
 
 
+def _prefetched(obj: object, *names: str) -> bool:
+    cache = getattr(obj, "_prefetched_objects_cache", {})
+    return all(name in cache for name in names)
+
+
+def _ensure_prefetched(service: Service) -> None:
+    """Fetch what a single service needs unless a page has prefetched it for all its services.
+
+    Checked by hand because prefetch_related_objects costs about a millisecond even when it has
+    nothing to do, and list pages ask this for every card.
+    """
+    ready = (
+        Service.organization.is_cached(service)
+        and _prefetched(service, "schedules", "closures", "service_at_locations")
+        and all(s.location_id is None or Schedule.location.is_cached(s) for s in service.schedules.all())
+        and all(
+            _prefetched(sal, "schedules")
+            and ServiceAtLocation.location.is_cached(sal)
+            and _prefetched(sal.location, "closures", "schedules")
+            for sal in service.service_at_locations.all()
+        )
+    )
+    if not ready:
+        prefetch_schedules([service])
+
+
 def _rows(service: Service) -> list[_Row]:
     """The service's schedule rows with the location each applies to (most specific wins)."""
-    prefetch_schedules([service])  # no queries when the caller has prefetched already
+    _ensure_prefetched(service)
     sals = list(service.service_at_locations.all())
     only_location = sals[0].location if len(sals) == 1 else None
     rows = [
@@ -179,7 +205,7 @@ def has_opening_hours(service: Service) -> bool:
 
 def is_open_now(service: Service, at: dt.datetime | None = None) -> bool | None:
     """True/False when the service has opening hours, None when it has none (say nothing then)."""
-    if not has_opening_hours(service):
+    if not any(row.rule.has_times for row in _rows(service)):
         return None
     at = (at or timezone.now()).astimezone(dt.UTC)
     # A window that began up to two days ago (past midnight) may still be open.
@@ -247,7 +273,7 @@ def refresh_all_occurrences() -> int:
 def closures_of(service: Service, *, after: dt.date | None = None) -> list[Closure]:
     """The service's coming closures (its own and its locations'), for the service page."""
     today = after or timezone.localdate()
-    prefetch_schedules([service])
+    _ensure_prefetched(service)
     closures = list(service.closures.all())
     for sal in service.service_at_locations.all():
         closures += list(sal.location.closures.all())

@@ -273,6 +273,18 @@ Span = tuple[dt.time, dt.time]
 Validity = tuple[dt.date | None, dt.date | None]
 
 
+def merge_spans(spans: set[Span]) -> tuple[Span, ...]:
+    """Sorted, with touching or overlapping windows joined: 13–18 and 18–21 read as 13–21."""
+    merged: list[Span] = []
+    for opens, closes in sorted(spans):
+        overnight = closes <= opens
+        if merged and not overnight and merged[-1][0] < merged[-1][1] and opens <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(closes, merged[-1][1]))
+        else:
+            merged.append((opens, closes))
+    return tuple(merged)
+
+
 def describe(rows: Sequence[HoursRow], lang: str) -> list[str]:
     """Phrases for a set of schedule rows, days with identical hours grouped.
 
@@ -325,7 +337,7 @@ def describe(rows: Sequence[HoursRow], lang: str) -> list[str]:
     for (place, validity, appointment, step), per_day in weekly.items():
         groups: dict[tuple[Span, ...], list[int]] = defaultdict(list)
         for wd, day_spans in per_day.items():
-            groups[tuple(sorted(day_spans))].append(wd)
+            groups[merge_spans(day_spans)].append(wd)
         for group_spans, group_days in groups.items():
             day_part, every = weekly_days(group_days, step, lang, single_window=len(group_spans) == 1)
             text = _suffixes(_phrase(day_part, every, group_spans, lang), validity, appointment, lang)
@@ -335,11 +347,11 @@ def describe(rows: Sequence[HoursRow], lang: str) -> list[str]:
         day_part = monthly_days(shape, lang) if kind == "nth" else monthday_days(shape, lang)
         if step > 1:
             day_part += f" {_months(step, lang)}" if lang == "da" else f", {_months(step, lang)}"
-        text = _suffixes(_phrase(day_part, True, sorted(spans), lang), validity, appointment, lang)
+        text = _suffixes(_phrase(day_part, True, merge_spans(spans), lang), validity, appointment, lang)
         first_day = min(wd for _, wd in shape) if kind == "nth" else 7
         phrases.append(((1, place, validity[0] or dt.date.min, first_day), _place(place, text, name_places)))
     for (place, validity, appointment, day), spans in single.items():
-        phrase = _phrase(date_text(day, lang, year=True), True, sorted(spans), lang)
+        phrase = _phrase(date_text(day, lang, year=True), True, merge_spans(spans), lang)
         text = _suffixes(phrase, validity, appointment, lang)
         phrases.append(((2, place, day, 0), _place(place, text, name_places)))
 

@@ -148,6 +148,12 @@ def occurrence_dates(rule: Rule, first: dt.date, last: dt.date) -> list[dt.date]
     if freq == "WEEKLY" and "byweekday" not in kwargs and rule.dtstart is None:
         return []  # "weekly" with neither weekdays nor a first date names no day
     counted = rule.count is not None and rule.count > 0 and rule.dtstart is not None
+    weekdays = {wd for _, wd in parse_byday(rule.byday)}
+    if freq == "WEEKLY" and rule.step == 1 and not counted and weekdays:
+        # The common case (plain weekly hours), without rrule: "open now" asks it for every card.
+        lo = max(lo, rule.dtstart) if rule.dtstart else lo
+        span = (hi - lo).days + 1
+        return [d for d in (lo + dt.timedelta(days=i) for i in range(span)) if d.weekday() in weekdays]
     anchor = rule.dtstart or rule.valid_from or (EPOCH if rule.step > 1 else lo)
     if freq == "MONTHLY" and "byweekday" not in kwargs and "bymonthday" not in kwargs:
         kwargs["bymonthday"] = [anchor.day]  # the anchor's day of month, kept when the anchor moves

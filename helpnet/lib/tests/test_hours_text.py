@@ -116,3 +116,8 @@ def test_unknown_language_falls_back_to_english():
 
 def test_danish_minutes_are_shown_when_not_on_the_hour():
     assert time_range(T(8), T(9, 30), "da") == "8.00–9.30"
+
+
+def test_touching_windows_read_as_one():
+    rows = [weekly("MO,TU,WE,TH", T(13), T(18)), weekly("MO,TU,WE,TH", T(18), T(21))]
+    assert describe(rows, "en") == ["Monday–Thursday 13:00–21:00"]
