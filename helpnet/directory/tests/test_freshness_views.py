@@ -401,3 +401,9 @@ def test_confirm_page_offers_a_login_that_leads_to_the_edit_page(client, service
     token = freshness.make_confirm_token(service, editor)
     content = client.get(reverse("directory:service_confirm_link", args=[token])).content.decode()
     assert "?next=" + reverse("directory:service_edit", args=[service.pk]) in content
+
+
+def test_staff_home_links_an_administrator_to_the_dashboard(admin_client, org_a):
+    content = admin_client.get(reverse("directory:staff_home")).content.decode()
+    assert DASHBOARD_URL in content
+    assert LIST_URL in content
