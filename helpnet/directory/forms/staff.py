@@ -158,8 +158,12 @@ class ServiceForm(forms.Form):
         help_text=_("Sets “last verified” to today."),
     )
 
-    def __init__(self, *args: Any, original_language: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, original_language: str, country: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if country:
+            # A service is offered in its organisation's country; the list stays short.
+            field = cast(forms.ModelMultipleChoiceField, self.fields["municipalities"])
+            field.queryset = Municipality.objects.filter(country=country).order_by("name")
         self.translation_languages = [
             (code, name) for code, name in settings.LANGUAGES if code != original_language
         ]
@@ -354,7 +358,13 @@ class ScheduleRowForm(forms.Form):
 
 
 ScheduleFormSet = forms.formset_factory(
-    ScheduleRowForm, extra=2, can_delete=True, max_num=40, absolute_max=40, validate_max=True
+    ScheduleRowForm,
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=40,
+    absolute_max=40,
+    validate_max=True,
 )
 
 
@@ -428,7 +438,13 @@ class ClosureForm(forms.Form):
 
 
 ClosureFormSet = forms.formset_factory(
-    ClosureForm, extra=1, can_delete=True, max_num=100, absolute_max=100, validate_max=True
+    ClosureForm,
+    extra=1,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=100,
+    absolute_max=100,
+    validate_max=True,
 )
 
 

@@ -130,11 +130,15 @@ def test_untouched_empty_rows_are_skipped(editor_client: Client, service: Any) -
 
 
 def test_a_deleted_row_is_removed(editor_client: Client, service: Any) -> None:
+    ScheduleFactory(service=service, byday="MO", opens_at=dt.time(8), closes_at=dt.time(9))
+    ScheduleFactory(service=service, byday="TU", opens_at=dt.time(8), closes_at=dt.time(9))
     rows = [
         {"days": ["MO"], "opens_at": "08:00", "closes_at": "09:00"},
         {"days": ["TU"], "opens_at": "08:00", "closes_at": "09:00", "DELETE": "on"},
     ]
-    editor_client.post(_url(service), _post(rows))
+    data = _post(rows)
+    data["hours-INITIAL_FORMS"] = "2"
+    editor_client.post(_url(service), data)
     assert list(Schedule.objects.values_list("byday", flat=True)) == ["MO"]
 
 

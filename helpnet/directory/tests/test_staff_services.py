@@ -174,3 +174,22 @@ def test_errors_are_shown_in_slovenian_on_slovenian_pages(editor_client: Client,
     assert "To polje je obvezno." in page
     assert "Preverite, da ima ta vrednost največ 10000 znakov" in page
     assert Service.objects.count() == 0
+
+
+def test_municipalities_offered_are_those_of_the_organisations_country(editor: Any, org_a: Any) -> None:
+    org_a.country = "DK"
+    org_a.save()
+    client = Client()
+    client.force_login(editor)
+    response = client.get(_create_url(org_a))
+    slugs = {m.slug for m in response.context["form"].fields["municipalities"].queryset}
+    assert slugs == {"randers", "vanlose"}
+
+
+def test_danish_service_is_created_with_danish_defaults(editor_client: Client, org_a: Any) -> None:
+    org_a.country = "DK"
+    org_a.save()
+    post = _valid_post(original_language="da", municipalities=["randers"], name_sl="", description_sl="")
+    editor_client.post(_create_url(org_a), post)
+    option = CostOption.objects.get()
+    assert option.currency == "DKK"

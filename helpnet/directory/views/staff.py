@@ -56,6 +56,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
     form = ServiceForm(
         request.POST or None,
         original_language=language,
+        country=organization.country,
         initial={"original_language": language, "status": "active"},
     )
     if request.method == "POST" and form.is_valid():
@@ -71,7 +72,10 @@ def service_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
     language = request.POST.get("original_language") or service.original_language
     language = language or default_language(service.organization)
     form = ServiceForm(
-        request.POST or None, original_language=language, initial=ServiceForm.initial_for(service)
+        request.POST or None,
+        original_language=language,
+        country=service.organization.country,
+        initial=ServiceForm.initial_for(service),
     )
     if request.method == "POST" and form.is_valid():
         update_service(service, data=form.to_input(), by=_user(request))
