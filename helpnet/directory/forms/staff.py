@@ -406,7 +406,9 @@ class HoursForm(forms.Form):
     def initial_for(schedules: list[Schedule]) -> dict[str, Any]:
         return {
             "by_appointment": any("appointment" in s.attending_type.lower() for s in schedules),
-            "note": next((s.notes for s in schedules if s.notes), ""),
+            # An imported row without times may carry its only information in the description.
+            "note": next((s.notes for s in schedules if s.notes), "")
+            or next((s.description for s in schedules if s.description and not s.opens_at), ""),
         }
 
 

@@ -233,3 +233,16 @@ def test_nothing_is_saved_when_one_of_several_rows_is_bad(editor_client: Client,
     ]
     editor_client.post(_url(service), _post(rows))
     assert Schedule.objects.count() == 0
+
+
+def test_an_imported_description_without_times_shows_as_the_note(editor_client: Client, service: Any) -> None:
+    ScheduleFactory(service=service, opens_at=None, closes_at=None, description="Po dogovoru.")
+    response = editor_client.get(_url(service))
+    assert response.context["hours"].initial["note"] == "Po dogovoru."
+
+
+def test_organisation_admin_saves_opening_hours(org_admin: Any, service: Any) -> None:
+    client = Client()
+    client.force_login(org_admin)
+    client.post(_url(service), _post([{"days": ["FR"], "opens_at": "08:00", "closes_at": "09:00"}]))
+    assert Schedule.objects.get().byday == "FR"

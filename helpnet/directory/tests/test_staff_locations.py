@@ -145,3 +145,10 @@ def test_latitude_error_is_in_slovenian_on_slovenian_pages(editor_client: Client
     response = editor_client.post(url, _valid_post(latitude="200", name=""))
     assert "To polje je obvezno." in response.content.decode()
     assert Location.objects.count() == 0
+
+
+def test_organisation_admin_creates_a_location(org_admin: Any, org_a: Any) -> None:
+    client = Client()
+    client.force_login(org_admin)
+    client.post(_create_url(org_a), _valid_post())
+    assert Location.objects.get().organization == org_a

@@ -193,3 +193,12 @@ def test_danish_service_is_created_with_danish_defaults(editor_client: Client, o
     editor_client.post(_create_url(org_a), post)
     option = CostOption.objects.get()
     assert option.currency == "DKK"
+
+
+def test_organisation_admin_edits_a_service(org_admin: Any, org_a: Any) -> None:
+    service = ServiceFactory(organization=org_a, name="Old name", original_language="sl")
+    client = Client()
+    client.force_login(org_admin)
+    client.post(reverse("directory:service_edit", args=[service.pk]), _valid_post(name="Admin's name"))
+    service.refresh_from_db()
+    assert service.name == "Admin's name"
