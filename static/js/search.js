@@ -4,6 +4,10 @@
   var form = document.getElementById("search-form");
   if (!form) { return; }
 
+  // Wide screens have room for the filters; phones keep them folded so the results come first.
+  var filters = document.getElementById("filters");
+  if (filters && window.matchMedia("(min-width: 60rem)").matches) { filters.open = true; }
+
   // Announce the new number of results to screen readers after an in-place update.
   document.body.addEventListener("htmx:afterSettle", function (event) {
     if (!event.target || event.target.id !== "results") { return; }

@@ -119,7 +119,7 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        choices=[("relevance", _("best match")), ("distance", _("distance"))],
+        choices=[("relevance", _("Best match")), ("distance", _("Distance"))],
         error_messages={"invalid_choice": _("Results can be sorted by best match or by distance.")},
     )
     page = forms.IntegerField(
@@ -218,12 +218,11 @@ class SearchForm(forms.Form):
     def page_number(self) -> int:
         return self.cleaned_data.get("page") or 1
 
-    def has_filters(self) -> bool:
-        """Whether any filter beyond the text is in use (the filter panel then starts open)."""
+    def filters_in_use(self) -> int:
+        """How many filter choices beyond the text are in use (said on the folded filter panel)."""
         data = getattr(self, "cleaned_data", {})
-        return any(
-            data.get(name) for name in ("need", "group", "municipality", "language", "free", "open_now")
-        )
+        many = len(data.get("need") or ()) + len(data.get("group") or ())
+        return many + sum(1 for name in ("municipality", "language", "free", "open_now") if data.get(name))
 
     def show_counts(self, facets: Mapping[str, Mapping[str, int]]) -> None:
         """Put the number of matching services next to each option the search counted."""

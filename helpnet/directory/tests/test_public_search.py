@@ -251,3 +251,14 @@ def test_a_long_query_keeps_its_beginning():
     form = search_form({"q": "pomoč " * 100})
     assert form.is_valid()
     assert len(form.to_params().q) <= 200
+
+
+def test_result_card_shows_the_distance_from_the_chosen_town(client):
+    index(located_service(name="Blizu", town="krsko"))
+    html = client.get(SEARCH, {"near": "sevnica", "sort": "distance"}).content.decode()
+    assert re.search(r"\d+\.\d km away", html)
+
+
+def test_the_folded_filter_panel_says_how_many_filters_are_in_use(client):
+    html = client.get(SEARCH, {"need": ["youth", "violence"], "free": "1"}).content.decode()
+    assert "(3 in use)" in html
