@@ -7,16 +7,29 @@ public positions. Only listed services (active or temporarily closed) are in the
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
+from helpnet.organizations.models import Organization
 from helpnet.search import actions as search_actions
 from helpnet.search.actions import IndexDocument, Thesaurus
 
 from . import vocabulary
-from .models import Attribute, Location, Service, ServiceAtLocation, TaxonomyTerm
+from .models import (
+    Address,
+    Attribute,
+    CostOption,
+    Language,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
 
 COUNTRY_LANGUAGE = {"SI": "sl", "DK": "da"}
 BATCH = 1000
@@ -25,107 +38,185 @@ NEED_TAXONOMY_ID = vocabulary.taxonomy_id(vocabulary.NEED_AREAS_TAXONOMY)
 GROUP_TAXONOMY_ID = vocabulary.taxonomy_id(vocabulary.TARGET_GROUPS_TAXONOMY)
 
 
-def _indexable(services: QuerySet[Service]) -> QuerySet[Service]:
-    return services.select_related("organization", "organization__municipality").prefetch_related(
-        Prefetch(
-            "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related(
-                "location", "location__municipality"
-            ).prefetch_related("location__addresses"),
-        ),
-        "service_areas__municipality",
-        "languages",
-        "cost_options",
-    )
+@dataclass
+class _Place:
+    confidential: bool
+    latitude: float | None
+    longitude: float | None
+    municipality: tuple[str, str, float, float] | None  # slug, name, latitude, longitude
+    cities: list[str] = field(default_factory=list)
 
 
-def _texts(obj: object, names: tuple[str, ...], original: str) -> list[tuple[str, str]]:
+@dataclass
+class _Related:
+    """The rows of one batch of services that their documents need, read as plain values (no models)."""
+
+    places: dict[UUID, list[_Place]] = field(default_factory=lambda: defaultdict(list))
+    areas: dict[UUID, list[tuple[str, str, float, float]]] = field(default_factory=lambda: defaultdict(list))
+    languages: dict[UUID, list[str]] = field(default_factory=lambda: defaultdict(list))
+    amounts: dict[UUID, list[Decimal | None]] = field(default_factory=lambda: defaultdict(list))
+    terms: dict[UUID, list[UUID]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _texts(values: Mapping[str, Any], names: tuple[str, ...], original: str) -> list[tuple[str, str]]:
     """The fields in the original language and in every translation, each with its language."""
-    texts = [(str(getattr(obj, n) or ""), original) for n in names]
-    for lang, values in (getattr(obj, "translations", None) or {}).items():
-        if isinstance(values, dict):
-            texts.extend((str(values.get(n) or ""), str(lang)) for n in names)
+    texts = [(str(values.get(n) or ""), original) for n in names]
+    for lang, translated in (values.get("translations") or {}).items():
+        if isinstance(translated, dict):
+            texts.extend((str(translated.get(n) or ""), str(lang)) for n in names)
     return [(text, lang) for text, lang in texts if text.strip()]
 
 
-def _term_texts(term: TaxonomyTerm) -> list[tuple[str, str]]:
-    return _texts(term, ("name",), term.original_language or term.language or "en")
+@dataclass(frozen=True)
+class _Term:
+    kind: str  # "need", "group" or "" (another taxonomy)
+    code: str
+    texts: list[tuple[str, str]]
 
 
-def _public_points(locations: list[Location]) -> list[tuple[float, float]]:
+def _load_terms() -> dict[UUID, _Term]:
+    terms = {}
+    for row in TaxonomyTerm.objects.values(
+        "id", "code", "name", "translations", "original_language", "language", "taxonomy_id"
+    ):
+        kind = {NEED_TAXONOMY_ID: "need", GROUP_TAXONOMY_ID: "group"}.get(row["taxonomy_id"], "")
+        original = row["original_language"] or row["language"] or "en"
+        terms[row["id"]] = _Term(kind, row["code"] or "", _texts(row, ("name",), original))
+    return terms
+
+
+def _related(ids: list[UUID]) -> _Related:
+    related = _Related()
+    places: dict[UUID, _Place] = {}
+    for row in ServiceAtLocation.objects.filter(service_id__in=ids).values_list(
+        "service_id",
+        "location_id",
+        "location__confidential",
+        "location__latitude",
+        "location__longitude",
+        "location__municipality__slug",
+        "location__municipality__name",
+        "location__municipality__latitude",
+        "location__municipality__longitude",
+    ):
+        service_id, location_id, confidential, lat, lng, slug, name, m_lat, m_lng = row
+        place = places.setdefault(
+            location_id, _Place(confidential, lat, lng, (slug, name, m_lat, m_lng) if slug else None)
+        )
+        related.places[service_id].append(place)
+    for location_id, city in Address.objects.filter(location_id__in=list(places)).values_list(
+        "location_id", "city"
+    ):
+        places[location_id].cities.append(city)
+    for service_id, slug, name, m_lat, m_lng in ServiceArea.objects.filter(
+        service_id__in=ids, municipality__isnull=False
+    ).values_list(
+        "service_id",
+        "municipality__slug",
+        "municipality__name",
+        "municipality__latitude",
+        "municipality__longitude",
+    ):
+        related.areas[service_id].append((slug, name, m_lat, m_lng))
+    for service_id, code in Language.objects.filter(service_id__in=ids).values_list("service_id", "code"):
+        if code:
+            related.languages[service_id].append(code)
+    for service_id, amount in CostOption.objects.filter(service_id__in=ids).values_list(
+        "service_id", "amount"
+    ):
+        related.amounts[service_id].append(amount)
+    for link_id, term_id in Attribute.objects.filter(
+        link_entity="service", link_id__in=ids, taxonomy_term__isnull=False
+    ).values_list("link_id", "taxonomy_term_id"):
+        if term_id is not None:
+            related.terms[link_id].append(term_id)
+    return related
+
+
+def _public_points(places: list[_Place]) -> list[tuple[float, float]]:
     points = []
-    for loc in locations:
-        if loc.confidential:
+    for place in places:
+        if place.confidential:
             # A safe house is found by its municipality, never by its own position.
-            if loc.municipality is not None:
-                points.append((loc.municipality.latitude, loc.municipality.longitude))
-        elif loc.latitude is not None and loc.longitude is not None:
-            points.append((loc.latitude, loc.longitude))
+            if place.municipality is not None:
+                points.append((place.municipality[2], place.municipality[3]))
+        elif place.latitude is not None and place.longitude is not None:
+            points.append((place.latitude, place.longitude))
     return points
 
 
-def _is_free(service: Service) -> bool:
-    amounts = [c.amount for c in service.cost_options.all()]
+def _is_free(amounts: list[Decimal | None]) -> bool:
     return any(a == 0 for a in amounts) and not any(a is not None and a > 0 for a in amounts)
 
 
-def _document(service: Service, terms: list[TaxonomyTerm]) -> IndexDocument:
-    org = service.organization
-    original = service.original_language or COUNTRY_LANGUAGE.get(org.country, "sl")
-    org_lang = org.original_language or COUNTRY_LANGUAGE.get(org.country, "sl")
-    locations = [sal.location for sal in service.service_at_locations.all()]
-    municipalities = {loc.municipality for loc in locations if loc.municipality is not None}
-    municipalities |= {a.municipality for a in service.service_areas.all() if a.municipality is not None}
-    towns = {addr.city for loc in locations if not loc.confidential for addr in loc.addresses.all()}
-    towns |= {m.name for m in municipalities}
-    tags = [f"muni:{m.slug}" for m in municipalities]
-    tags += [f"lang:{lang.code}" for lang in service.languages.all() if lang.code]
-    for term in terms:
-        if term.taxonomy_id == NEED_TAXONOMY_ID and term.code:
-            tags.append(f"need:{term.code}")
-        elif term.taxonomy_id == GROUP_TAXONOMY_ID and term.code:
-            tags.append(f"group:{term.code}")
-    if _is_free(service):
+def _document(
+    service: dict[str, Any], org: dict[str, Any], related: _Related, terms: dict[UUID, _Term]
+) -> IndexDocument:
+    pk = service["id"]
+    original = service["original_language"] or COUNTRY_LANGUAGE.get(org["country"], "sl")
+    org_lang = org["original_language"] or COUNTRY_LANGUAGE.get(org["country"], "sl")
+    places = related.places.get(pk, [])
+    municipalities = {p.municipality for p in places if p.municipality is not None}
+    municipalities |= set(related.areas.get(pk, []))
+    towns = {city for p in places if not p.confidential for city in p.cities}
+    towns |= {m[1] for m in municipalities}
+    tags = [f"muni:{m[0]}" for m in municipalities]
+    tags += [f"lang:{code}" for code in related.languages.get(pk, [])]
+    service_terms = [terms[t] for t in related.terms.get(pk, []) if t in terms]
+    tags += [f"{t.kind}:{t.code}" for t in service_terms if t.kind and t.code]
+    if _is_free(related.amounts.get(pk, [])):
         tags.append("free")
-    term_texts = [text for term in terms for text in _term_texts(term)]
     return IndexDocument(
-        key=service.pk,
+        key=pk,
         fields={
             "name": _texts(service, ("name", "alternate_name"), original),
-            "terms": term_texts,
+            "terms": [text for t in service_terms for text in t.texts],
             "description": _texts(service, ("description",), original),
             "organization": _texts(org, ("name", "alternate_name"), org_lang)
             + [(town, original) for town in sorted(towns)],
             "eligibility": _texts(service, ("eligibility_description",), original),
         },
         tags=sorted(set(tags)),
-        points=_public_points(locations),
-        sort_name=service.name.casefold(),
-        demoted=service.status == Service.Status.TEMPORARILY_CLOSED,
+        points=_public_points(places),
+        sort_name=str(service["name"]).casefold(),
+        demoted=service["status"] == Service.Status.TEMPORARILY_CLOSED,
         language=original,
     )
 
 
-def _terms_by_service(ids: list[UUID]) -> dict[UUID, list[TaxonomyTerm]]:
-    found: dict[UUID, list[TaxonomyTerm]] = defaultdict(list)
-    attributes = Attribute.objects.filter(
-        link_entity="service", link_id__in=ids, taxonomy_term__isnull=False
-    ).select_related("taxonomy_term")
-    for attr in attributes:
-        assert attr.taxonomy_term is not None  # noqa: S101 - filtered above
-        found[attr.link_id].append(attr.taxonomy_term)
-    return found
+SERVICE_FIELDS = (
+    "id",
+    "organization_id",
+    "name",
+    "alternate_name",
+    "description",
+    "eligibility_description",
+    "translations",
+    "original_language",
+    "status",
+)
+ORG_FIELDS = ("id", "name", "alternate_name", "translations", "original_language", "country")
 
 
 def documents(services: QuerySet[Service]) -> Iterator[IndexDocument]:
-    """Index documents for listed services, in batches with a fixed number of queries per batch."""
+    """Index documents for listed services, in batches with a fixed number of queries per batch.
+
+    Rows are read as plain values rather than model instances: building a million documents is
+    dominated by object creation otherwise.
+    """
     listed = services.filter(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
     ids = list(listed.order_by("pk").values_list("pk", flat=True))
+    terms = _load_terms() if ids else {}
+    orgs: dict[UUID, dict[str, Any]] = {}
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        terms = _terms_by_service(chunk)
-        for service in _indexable(Service.objects.filter(pk__in=chunk)):
-            yield _document(service, terms.get(service.pk, []))
+        rows = list(Service.objects.filter(pk__in=chunk).values(*SERVICE_FIELDS))
+        missing = {r["organization_id"] for r in rows} - orgs.keys()
+        if missing:
+            orgs.update({o["id"]: o for o in Organization.objects.filter(pk__in=missing).values(*ORG_FIELDS)})
+        related = _related(chunk)
+        for row in rows:
+            yield _document(row, orgs[row["organization_id"]], related, terms)
 
 
 def index_service(service: Service) -> None:
@@ -146,11 +237,16 @@ def reindex_all() -> int:
     search_actions.clear_index()
     thesaurus = Thesaurus.load()
     count = 0
+    known_terms: set[str] = set()
     batch: list[IndexDocument] = []
     for doc in documents(Service.objects.all()):
         batch.append(doc)
         if len(batch) >= BATCH:
-            count += search_actions.index_documents(batch, thesaurus=thesaurus, replace=False)
+            count += search_actions.index_documents(
+                batch, thesaurus=thesaurus, replace=False, known_terms=known_terms
+            )
             batch = []
-    count += search_actions.index_documents(batch, thesaurus=thesaurus, replace=False)
+    count += search_actions.index_documents(
+        batch, thesaurus=thesaurus, replace=False, known_terms=known_terms
+    )
     return count

@@ -10,7 +10,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import simplemma
 
@@ -40,6 +40,7 @@ STOP_WORDS: frozenset[str] = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=500_000)
 def fold(text: str) -> str:
     """Lower-case and strip diacritics; the index and the queries only ever see folded text."""
     text = text.casefold().translate(_SPECIAL)
@@ -47,9 +48,10 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=100_000)
+def words(text: str) -> tuple[str, ...]:
     """Lower-case words (diacritics kept, so the lemmatiser can recognise them)."""
-    return [w[:MAX_TOKEN_LENGTH] for w in _WORD.findall(text.casefold())]
+    return tuple(w[:MAX_TOKEN_LENGTH] for w in _WORD.findall(text.casefold()))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -77,14 +79,27 @@ def is_known(word: str, lang: str) -> bool:
         return False
 
 
-def document_tokens(text: str, lang: str) -> Iterator[str]:
+@functools.lru_cache(maxsize=500_000)
+def word_forms(word: str, lang: str) -> tuple[str, ...]:
+    """The folded surface form of a word and, when different, its folded lemma."""
+    surface = fold(word)
+    base = lemma(word, lang)
+    return (surface,) if base == surface else (surface, base)
+
+
+@functools.lru_cache(maxsize=100_000)
+def document_tokens(text: str, lang: str) -> tuple[str, ...]:
     """Folded surface forms and their lemmas, in order, for the index."""
-    for word in words(text):
-        surface = fold(word)
-        yield surface
-        base = lemma(word, lang)
-        if base != surface:
-            yield base
+    return tuple(form for word in words(text) for form in word_forms(word, lang))
+
+
+@functools.lru_cache(maxsize=500_000)
+def vocabulary_forms(word: str, lang: str) -> tuple[tuple[str, str], ...]:
+    """(folded, display) of a word and of its lemma, for the vocabulary of typo correction and suggestions."""
+    if word.isdigit():
+        return ()
+    forms = {fold(form): form for form in (word, raw_lemma(word, lang))}
+    return tuple((folded, display) for folded, display in forms.items() if 3 <= len(folded) <= 64)
 
 
 # Letters people leave out when typing without diacritics, per language (plain → possible originals).
@@ -119,7 +134,7 @@ def restorations(word: str, lang: str) -> list[str]:
 
 def query_words(text: str) -> list[str]:
     """The meaningful words of a query: stop words dropped (unless nothing else is left), capped in number."""
-    all_words = words(text)
+    all_words = list(words(text))
     kept = [w for w in all_words if fold(w) not in STOP_WORDS]
     return (kept or all_words)[:MAX_QUERY_TOKENS]
 
