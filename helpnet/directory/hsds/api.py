@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from helpnet.organizations.models import Organization
 
@@ -86,7 +87,8 @@ def hsds_endpoint(view: View) -> View:
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
-    return login_not_required(wrapper)
+    # Nothing here changes state; without the exemption CSRF would answer other methods with 403, not 405.
+    return csrf_exempt(login_not_required(wrapper))
 
 
 # --- paging -----------------------------------------------------------------------------------------

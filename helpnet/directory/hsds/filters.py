@@ -72,12 +72,13 @@ def _one(query: Mapping[str, Any], name: str) -> str | None:
     value = query.get(name)
     if value is None:
         return None
-    return str(value).strip()
+    # NUL cannot be stored or compared in PostgreSQL text; no real query contains it.
+    return str(value).replace("\x00", "").strip()
 
 
 def _int(query: Mapping[str, Any], name: str, default: int, low: int, high: int) -> int:
     raw = _one(query, name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)
@@ -95,7 +96,7 @@ def _int(query: Mapping[str, Any], name: str, default: int, low: int, high: int)
 
 def _float(query: Mapping[str, Any], name: str, low: float, high: float) -> float | None:
     raw = _one(query, name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     try:
         value = float(raw)
@@ -111,17 +112,17 @@ def _float(query: Mapping[str, Any], name: str, low: float, high: float) -> floa
 
 
 def _bool(query: Mapping[str, Any], name: str) -> bool:
-    raw = (_one(query, name) or "").lower()
-    if raw in {"", "false", "0", "no"}:
+    raw = _one(query, name)
+    if raw is None or raw.lower() in {"false", "0", "no"}:
         return False
-    if raw in {"true", "1", "yes"}:
+    if raw.lower() in {"true", "1", "yes"}:
         return True
     raise BadParameter(name, _("%(name)s must be true or false.") % {"name": name})
 
 
 def _uuid(query: Mapping[str, Any], name: str) -> uuid.UUID | None:
     raw = _one(query, name)
-    if not raw:
+    if raw is None:
         return None
     try:
         return uuid.UUID(raw)
@@ -131,7 +132,7 @@ def _uuid(query: Mapping[str, Any], name: str) -> uuid.UUID | None:
 
 def _datetime(query: Mapping[str, Any], name: str) -> dt.datetime | None:
     raw = _one(query, name)
-    if not raw:
+    if raw is None:
         return None
     try:
         value = dt.datetime.fromisoformat(raw.replace(" ", "+"))  # a "+" in a URL arrives as a space
@@ -147,10 +148,11 @@ def _datetime(query: Mapping[str, Any], name: str) -> dt.datetime | None:
 
 
 def parse_list_params(query: Mapping[str, Any]) -> ListParams:
-    fmt = (_one(query, "format") or "json").lower()
+    fmt = _one(query, "format")
+    fmt = "json" if fmt is None else fmt.lower()
     if fmt not in {"json", "ndjson"}:
         raise BadParameter("format", _("format must be json or ndjson."))
-    lang = _one(query, "lang") or None
+    lang = _one(query, "lang")
     languages = [code for code, _name in settings.LANGUAGES]
     if lang is not None and lang not in languages:
         raise BadParameter(

@@ -113,7 +113,7 @@ _BOOL = {"type": "boolean"}
 
 PARAMETERS: Json = {
     "search": _param("search", "Full-text search (the help map's multilingual search).", {"type": "string"}),
-    "page": _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+    "page": _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 10000000}),
     "per_page": _param(
         "per_page",
         "Items per page (default 50, at most 500).",
