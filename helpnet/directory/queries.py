@@ -100,6 +100,22 @@ def search_request(params: SearchParams, *, page: int = 1, per_page: int = 20) -
     )
 
 
+def search_statistics(params: SearchParams) -> dict[str, str]:
+    """What the anonymous statistics keep of a search: its text, language, filters and municipality."""
+    filters = [f"need={code}" for code in sorted(params.need)] + [
+        f"group={code}" for code in sorted(params.group)
+    ]
+    filters += [f"language={params.language}"] if params.language else []
+    filters += [name for name in ("free", "open_now") if getattr(params, name)]
+    filters += ["near"] if params.lat is not None and params.lng is not None else []
+    return {
+        "query": params.q,
+        "language": params.lang,
+        "filters": " ".join(filters),
+        "municipality": params.municipality,
+    }
+
+
 def search_services(params: SearchParams, *, page: int = 1, per_page: int = 20) -> SearchResult:
     """The help-map search over the search index (only listed services are indexed).
 
@@ -141,12 +157,7 @@ def public_service_page(today: dt.date) -> QuerySet[Service]:
 
 def listed_services_in_order(ids: list[UUID]) -> list[Service]:
     """The listed services among ``ids``, in the order given; unknown or unlisted ids drop out."""
-    found = {
-        s.pk: s
-        for s in with_public_relations(listed_services().filter(pk__in=ids)).prefetch_related(
-            "phones", "schedules", "cost_options"
-        )
-    }
+    found = {s.pk: s for s in with_public_relations(listed_services().filter(pk__in=ids))}
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from helpnet.search import views as search_views
+
 from .views import freshness, public, sessions, staff
 
 app_name = "directory"
@@ -13,6 +15,7 @@ urlpatterns = [
     path("municipalities/<slug:slug>/this-week/", sessions.this_week, name="this_week"),
     path("municipalities/<slug:slug>/embed/", public.municipality_embed, name="municipality_embed"),
     path("search/", public.search, name="search"),
+    path("search/suggest/", search_views.suggest_words, name="search_suggest"),
     path("shortlist/", public.shortlist, name="shortlist"),
     path("shortlist/print/", public.shortlist_print, name="shortlist_print"),
     path("shortlist/add/", public.shortlist_add, name="shortlist_add"),

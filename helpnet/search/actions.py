@@ -206,7 +206,12 @@ def _stat_key(query: str, language: str, filters: str, municipality: str) -> dic
 def record_search(
     query: str, *, language: str, filters: str = "", municipality: str = "", result_count: int
 ) -> None:
-    """Count one search in today's aggregate row. Nothing identifying is stored: no IP, user or cookie."""
+    """Count one search in today's aggregate row. Nothing identifying is stored: no IP, user or cookie.
+
+    Browsing without a query, filter or town is not a search and is not counted.
+    """
+    if not (query.strip() or filters or municipality):
+        return
     key = _stat_key(query, language, filters, municipality)
     changes = {
         "searches": F("searches") + 1,

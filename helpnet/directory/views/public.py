@@ -21,6 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from helpnet.organizations.models import COUNTRY_TIMEZONES, Municipality
+from helpnet.search.actions import record_search
 
 from .. import schedules, vocabulary
 from ..forms.public import PageForm, SearchForm, ShortlistForm, language_name, parse_shared_ids
@@ -32,6 +33,7 @@ from ..queries import (
     listed_services_in_order,
     public_service_page,
     search_services,
+    search_statistics,
     service_terms,
     terms_of_taxonomies,
 )
@@ -209,6 +211,8 @@ def search(request: HttpRequest) -> HttpResponse:
     form = _search_form(request.GET)
     form.is_valid()  # invalid parameters drop out of the search; the page says which and why
     result = search_services(form.to_params(), page=form.page_number(), per_page=PER_PAGE)
+    if form.page_number() == 1:  # anonymous daily aggregates: what people look for and do not find
+        record_search(**search_statistics(form.to_params()), result_count=result.total)
     form.show_counts(result.facets)
     services = _prepared(result.services)
     shortlist = _shortlist(request)
