@@ -122,3 +122,9 @@ def test_load_demo_command_loads_into_an_empty_database(db, derived_calls):
     call_command("load_demo", "--if-empty", stdout=out)
     assert "Demo data loaded" in out.getvalue()
     assert listed_services().count() >= 60
+
+
+def test_the_demo_loads_with_the_real_occurrences_and_search_index(db):
+    load_demo()
+    posvetovalnica = Service.objects.get(pk=demo_id("service", "ckz-sevnica-posvetovalnica"))
+    assert posvetovalnica.occurrences.exists()

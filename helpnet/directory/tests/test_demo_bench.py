@@ -26,3 +26,4 @@ def test_bench_pages_reports_both_pages_without_errors(db):
         line = next(line for line in lines if line.startswith(label))
         assert "p95" in line
         assert line.endswith("non-200 0")
+        assert "cpu p50" in line
