@@ -2098,7 +2098,7 @@ SERVICES: tuple[Svc, ...] = (
         "karitas-sevnica",
         "Svetovanje ob dolgovih in finančni stiski",
         "Advice on debt and money problems",
-        "Imate dolgove, neplačane položnice ali vam grozi izvršba? Skupaj pregledamo dohodke in stroške, "
+        "Vas tarejo dolgovi, neplačane položnice ali vam grozi izvršba? Skupaj pregledamo dohodke in stroške, "
         "pripravimo načrt odplačevanja in pojasnimo, kdaj pride v poštev osebni stečaj.",
         "In debt, behind with bills or facing enforcement? Together we go through your income and costs, "
         "make a repayment plan and explain when personal bankruptcy is an option.",
@@ -2118,10 +2118,11 @@ SERVICES: tuple[Svc, ...] = (
         "Starejši za starejše – obiski na domu",
         "Older people for older people – home visits",
         "Prostovoljke društva upokojencev obiskujejo starejše nad 69 let, ki so sami doma. Pogovor, "
-        "druženje in pomoč, da se ne počutijo osamljeni, ter obvestilo sosedom ali CSD, ko je treba.",
+        "druženje in pomoč, da se ne počutijo osamljeni, ter obvestilo sosedom ali CSD, ko je treba. "
+        "Osamljenost v starosti ni sramota – pokličite nas.",
         "Volunteers from the pensioners' association visit people over 69 who live alone. Conversation, "
         "company and help so they do not feel lonely, and a word to neighbours or the social work centre "
-        "when needed.",
+        "when needed. Loneliness in old age is nothing to be ashamed of – call us.",
         needs=("elderly-care",),
         groups=("elderly",),
         places=("du-sevnica",),
