@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -223,6 +224,24 @@ class SearchForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         many = len(data.get("need") or ()) + len(data.get("group") or ())
         return many + sum(1 for name in ("municipality", "language", "free", "open_now") if data.get(name))
+
+    @cached_property
+    def options(self) -> dict[str, list[dict[str, Any]]]:
+        """The choices of each list field with their state, for hand-written inputs in the template.
+
+        Rendering some sixty options through widget templates costs more than the whole search.
+        """
+        lists = {}
+        for name in ("need", "group", "municipality", "language", "near", "radius_km", "sort"):
+            field = self.fields[name]
+            choices = getattr(field, "choices", None) or getattr(field.widget, "choices", [])
+            value = self[name].value()
+            chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value or "")}
+            lists[name] = [
+                {"value": str(v), "label": label, "selected": str(v) in chosen, "id": f"id_{name}_{i}"}
+                for i, (v, label) in enumerate(choices)
+            ]
+        return lists
 
     def show_counts(self, facets: Mapping[str, Mapping[str, int]]) -> None:
         """Put the number of matching services next to each option the search counted."""

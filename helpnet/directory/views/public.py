@@ -75,6 +75,15 @@ def _shortlist(request: HttpRequest) -> list[str]:
     return [str(i) for i in ids] if isinstance(ids, list) else []
 
 
+def _shortlist_context(request: HttpRequest) -> dict[str, Any]:
+    """What every public page needs for the shortlist buttons (URLs reversed once, not per card)."""
+    return {
+        "shortlist": _shortlist(request),
+        "shortlist_add_url": reverse("directory:shortlist_add"),
+        "shortlist_remove_url": reverse("directory:shortlist_remove"),
+    }
+
+
 def _wants_partial(request: HttpRequest) -> bool:
     # A history restore asks for the whole page although it comes from htmx.
     htmx = getattr(request, "htmx", None)
@@ -201,7 +210,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "form": form,
             "need_terms": need_terms,
             "municipalities": list(form.municipalities.values()),
-            "shortlist": _shortlist(request),
+            **_shortlist_context(request),
         },
     )
 
@@ -223,7 +232,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "map_points": _map_points(services),
         "map": _map_settings(),
         "pagination": _page_links(result.total, form.page_number()),
-        "shortlist": shortlist,
+        **_shortlist_context(request),
     }
     template = "directory/search.html#results" if _wants_partial(request) else "directory/search.html"
     response = render(request, template, context)
@@ -259,7 +268,7 @@ def service_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
             "service_timezone": COUNTRY_TIMEZONES.get(service.organization.country, "Europe/Ljubljana"),
             "ics_url": _optional_url("directory:service_ics", service.pk),
             "shortlisted": str(service.pk) in shortlist,
-            "shortlist": shortlist,
+            **_shortlist_context(request),
         },
     )
 
@@ -279,8 +288,8 @@ def _municipality_context(request: HttpRequest, muni: Municipality) -> dict[str,
         "map_points": _map_points(services),
         "map": _map_settings(),
         "pagination": _page_links(result.total, page),
-        "shortlist": shortlist,
         "this_week_url": _optional_url("directory:this_week", muni.slug),
+        **_shortlist_context(request),
     }
 
 
@@ -329,7 +338,7 @@ def shortlist(request: HttpRequest) -> HttpResponse:
             "cards": _cards(services, None, own),
             "shared": shared,
             "share_url": share_url,
-            "shortlist": own,
+            **_shortlist_context(request),
             "print_query": ("?s=" + ",".join(str(s.pk) for s in services)) if shared and services else "",
         },
     )
@@ -338,6 +347,7 @@ def shortlist(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def shortlist_print(request: HttpRequest) -> HttpResponse:
     services, _shared = _shortlist_services(request)
+    prefetch_related_objects(services, "phones")
     lang = _lang()
     entries = [
         {
@@ -351,7 +361,7 @@ def shortlist_print(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directory/shortlist_print.html",
-        {"entries": entries, "printed_on": timezone.localdate(), "shortlist": _shortlist(request)},
+        {"entries": entries, "printed_on": timezone.localdate(), **_shortlist_context(request)},
     )
 
 
@@ -362,8 +372,8 @@ def _after_shortlist_change(
         context = {
             "service_id": form.service_id(),
             "shortlisted": shortlisted,
-            "shortlist": _shortlist(request),
             "error": error,
+            **_shortlist_context(request),
         }
         return render(request, "directory/_service_card.html#shortlist_response", context)
     if error:
