@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 import time
+import warnings
 from typing import Any
 
 from django.conf import settings
@@ -76,6 +77,8 @@ class Command(BaseCommand):
             indexed = indexing.reindex_all()
             self.stdout.write(f"Indexed {indexed} services in {time.perf_counter() - start:.1f} s.")
         total = Service.objects.count()
+        # WhiteNoise warns once that collectstatic has not run; irrelevant to the timings.
+        warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
         client = Client(HTTP_HOST="127.0.0.1")
         # Production settings for the measurement: no query log, no debug pages.
         with override_settings(DEBUG=False):
