@@ -393,20 +393,37 @@ def test_service_list_query_count(client: Client, django_assert_num_queries: Any
         get(client, "/services")
 
 
-def test_full_service_list_query_count_does_not_grow_with_page_size(
-    client: Client, django_assert_max_num_queries: Any, django_assert_num_queries: Any
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/services", {"full": "true"}),
+        ("/services", {"format": "ndjson", "full": "true"}),
+        ("/service_at_locations", {"full": "true"}),
+        ("/organizations", {"full": "true"}),
+        ("/organizations", {"full_service": "true"}),
+    ],
+)
+def test_fully_nested_lists_use_the_same_queries_for_one_row_or_five(
+    client: Client, django_assert_num_queries: Any, path: str, params: dict[str, str]
 ) -> None:
-    hsds_rich_service()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    def fetch() -> None:
+        response = client.get(API + path, params)
+        assert response.status_code == 200
+        if response.streaming:
+            b"".join(response.streaming_content)
+
+    hsds_rich_service()
     with CaptureQueriesContext(connection) as one:
-        get(client, "/services", full="true")
+        fetch()
     for _ in range(4):
         hsds_rich_service()
-    # count, services, then one query per prefetched relation, then attributes and metadata
+    # count (or ids), the rows with their one-to-one relations, one query per prefetched relation,
+    # then attributes and metadata: none of them per row.
     with django_assert_num_queries(len(one.captured_queries)):
-        assert get(client, "/services", full="true")["size"] == 5
+        fetch()
 
 
 def test_service_at_location_list_query_count(client: Client, django_assert_num_queries: Any) -> None:
