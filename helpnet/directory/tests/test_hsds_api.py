@@ -20,6 +20,16 @@ from helpnet.directory.tests.factories import (
 from helpnet.organizations.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle() -> None:
+    """Each test starts with no requests counted against the per-minute limit."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 API = "/api/hsds"
 
 

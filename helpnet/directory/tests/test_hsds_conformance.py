@@ -30,6 +30,14 @@ MOCKS = Path(__file__).parent / "data" / "oruk_validator_mocks"
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttle() -> None:
+    """Each test starts with no requests counted against the per-minute limit."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def client_fetch(client: Client, per_page: int | None = None) -> Fetch:
     def fetch(path: str) -> tuple[int, Mapping[str, str], Any]:
         if per_page and "?" in path:
