@@ -27,12 +27,13 @@ import decimal
 import json
 import logging
 import math
+import operator
 import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -268,6 +269,7 @@ class TableRules:
     rules: dict[str, Rule]
     data_fields: list[str]  # HSDS fields that make the record's content (not links, not extensions)
     link_fields: list[str]
+    plain_text: dict[str, int | None]  # text fields with nothing to check but their length
 
 
 def kind_of(model_field: models.Field[Any, Any]) -> str:
@@ -358,7 +360,12 @@ def table_rules(table: str) -> TableRules:
         if not rule.target and not rule.extension and name not in AUTO_FIELDS and name != "id"
     ]
     link_fields = [name for name, rule in rules.items() if rule.target]
-    return TableRules(table, model, rules, data_fields, link_fields)
+    plain_text = {
+        name: rule.max_length
+        for name, rule in rules.items()
+        if rule.kind == "text" and not (rule.choices or rule.url or rule.email)
+    }
+    return TableRules(table, model, rules, data_fields, link_fields, plain_text)
 
 
 # --- Flattening nested objects -------------------------------------------------------------------------
@@ -375,10 +382,11 @@ class Row:
     nested: bool = False
     values: dict[str, Any] = field(default_factory=dict)  # parsed, by HSDS name
     id: uuid.UUID | None = None
+    print: int | None = None  # content fingerprint, see Importer.fingerprint
 
 
 def join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+    return f"{path}.{key}" if path and key else path or key
 
 
 def flatten(record: Record) -> list[Row]:
@@ -516,6 +524,12 @@ def parse_number(raw: Any, rule: Rule, text: bool) -> Any:
     return number.quantize(quantum, rounding=decimal.ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=8192)
+def parse_uuid(raw: str) -> uuid.UUID:
+    """Cached: a parent's id is repeated in every child row the nesting implies."""
+    return uuid.UUID(raw.strip())
+
+
 def parse_datetime(raw: str) -> dt.datetime:
     text = raw.strip()
     if len(text) == 10:
@@ -572,7 +586,7 @@ def parse_value(raw: Any, rule: Rule, text: bool) -> Any:
         if not isinstance(raw, str):
             raise Invalid(_("expected an id (UUID), found %(type)s") % {"type": describe(raw)})
         try:
-            return uuid.UUID(raw.strip())
+            return parse_uuid(raw)
         except ValueError:
             raise Invalid(_("%(value)s is not an id (UUID)") % {"value": shorten(raw)}) from None
     if kind == "bool":
@@ -751,10 +765,16 @@ class Importer:
         data = {**data, **{k: v for k, v in row.implied.items() if v is not None}}
         row.data = data
         values: dict[str, Any] = {}
+        plain = rules.plain_text
         for name, raw in data.items():
             rule = rules.rules.get(name)
             if rule is None:
                 continue  # extension fields we do not know: ignored (HSDS allows them)
+            if name in plain and type(raw) is str and "\x00" not in raw:
+                limit = plain[name]
+                if limit is None or len(raw) <= limit:
+                    values[name] = raw  # the common case, without the general parser
+                    continue
             try:
                 values[name] = parse_value(raw, rule, row.text)
             except Invalid as exc:
@@ -785,11 +805,16 @@ class Importer:
         row.id = values.get("id") if isinstance(values.get("id"), uuid.UUID) else None
 
     def fingerprint(self, row: Row) -> int:
-        rules = table_rules(row.table)
-        return hash(tuple(repr(row.values.get(name)) for name in rules.data_fields))
+        if row.print is None:
+            values = tuple(map(row.values.get, table_rules(row.table).data_fields))
+            try:
+                row.print = hash(values)
+            except TypeError:
+                row.print = hash(repr(values))
+        return row.print
 
     def links(self, row: Row) -> tuple[Any, ...]:
-        return tuple(sorted((k, str(row.values.get(k))) for k in row.implied if k in row.values))
+        return tuple((k, row.values.get(k)) for k in row.implied) if row.implied else ()
 
     def check_duplicates(self, record: Record, rows: list[Row], own: dict[str, dict[int, Row]]) -> None:
         for row in rows:
@@ -852,6 +877,8 @@ class Importer:
         if chunk:
             self.process(chunk)
         self.finish_deferred()
+        for table, ids in self.seen.rows.items():
+            self.report.unchanged[table] = len(ids) - len(self.created[table]) - len(self.updated[table])
 
     def process(self, chunk: list[Record]) -> None:
         checked: list[tuple[Record, list[Row], int]] = []
@@ -886,26 +913,29 @@ class Importer:
             self.write(accepted)
 
     def lookup_links(self, checked: list[tuple[Record, list[Row], int]]) -> None:
-        """Find in one query per table which linked ids the database already has."""
+        """Find in one query per table which linked ids (not in this chunk) the database already has."""
+        in_chunk: dict[str, set[int]] = defaultdict(set)
+        for _record, rows, _errors in checked:
+            for row in rows:
+                if row.id is not None:
+                    in_chunk[row.table].add(row.id.int)
         wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
         for _record, rows, _errors in checked:
             for row in rows:
                 rules = table_rules(row.table)
                 for name in rules.link_fields:
                     target = row.values.get(name)
-                    rule = rules.rules[name]
-                    if isinstance(target, uuid.UUID) and rule.target:
+                    table = rules.rules[name].target
+                    if isinstance(target, uuid.UUID) and table:
                         key = target.int
-                        if key not in self.seen.rows[rule.target] and key not in self.seen.in_db[rule.target]:
-                            wanted[rule.target].add(target)
+                        if not (
+                            key in in_chunk[table]
+                            or key in self.seen.rows[table]
+                            or key in self.seen.in_db[table]
+                        ):
+                            wanted[table].add(target)
         for table, ids in wanted.items():
-            model = MODELS[table]
-            id_list = list(ids)
-            for start in range(0, len(id_list), 900):
-                found = model._default_manager.filter(pk__in=id_list[start : start + 900]).values_list(
-                    "pk", flat=True
-                )
-                self.seen.in_db[table].update(pk.int for pk in found)
+            self.seen.in_db[table].update(found.int for found in existing_ids(MODELS[table], ids))
 
     def check_links(self, record: Record, rows: list[Row], own: dict[str, dict[int, Row]]) -> None:
         for row in rows:
@@ -990,7 +1020,7 @@ class Importer:
         names = [name for name in rules.rules if name != "id"]
         attnames = [rules.rules[name].attname for name in names]
         current: dict[uuid.UUID, tuple[Any, ...]] = {}
-        ids = list(rows)
+        ids = existing_ids(model, rows)  # cheap; the full rows only for those that exist
         for start in range(0, len(ids), 900):
             for values in model._default_manager.filter(pk__in=ids[start : start + 900]).values_list(
                 "pk", *attnames
@@ -1022,8 +1052,6 @@ class Importer:
             if given and (changed or not same(before["last_modified"], given)):
                 changed["last_modified"] = given
             if not changed:
-                if key not in self.created[table] and key not in self.updated[table]:
-                    self.report.unchanged[table] += 1
                 continue
             if key not in self.created[table] and key not in self.updated[table]:
                 self.updated[table].add(key)
@@ -1063,20 +1091,24 @@ class Importer:
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
         by_attname = {rule.attname: name for name, rule in rules.rules.items()}
+        # Per column: (HSDS name, converter, the value when the row has none); worked out once per batch.
+        plan = []
+        for model_field in fields:
+            if model_field.attname in AUTO_FIELDS:
+                empty = model_field.get_db_prep_save(self.now, connection)
+            else:
+                default = None if model_field.null else model_field.get_default()
+                empty = model_field.get_db_prep_save(default, connection)
+            plan.append((by_attname.get(model_field.attname), db_converter(model_field), empty))
         params = []
         for values in inserts:
             row_params = []
-            for model_field in fields:
-                name = by_attname.get(model_field.attname)
-                if name is not None and name in values and values[name] is not None:
-                    value = values[name]
-                elif model_field.attname in {"created_at", "updated_at", "last_modified"}:
-                    value = self.now
-                elif name is not None and name in values:
-                    value = None if model_field.null else model_field.get_default()
+            for name, convert, empty in plan:
+                value = values.get(name) if name is not None else None
+                if value is None:
+                    row_params.append(empty)
                 else:
-                    value = model_field.get_default()
-                row_params.append(model_field.get_db_prep_save(value, connection))
+                    row_params.append(convert(value) if convert else value)
             params.append(row_params)
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
@@ -1111,24 +1143,61 @@ class Importer:
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
 
-    def refresh(self) -> None:
-        """Derived data: occurrences from schedules and the search index."""
+    def changed_services(self) -> list[uuid.UUID]:
         if self.touched_locations:
             self.touched_services.update(
                 dm.ServiceAtLocation.objects.filter(location_id__in=list(self.touched_locations)).values_list(
                     "service_id", flat=True
                 )
             )
-        ids = list(self.touched_services)
-        big = len(ids) > BIG_IMPORT
-        for start in range(0, len(ids), 900):
-            for service in dm.Service.objects.filter(pk__in=ids[start : start + 900]):
-                schedules.refresh_occurrences(service)
-                if not big:
-                    indexing.index_service(service)
-                self.report.services_refreshed += 1
-        if big:
-            indexing.reindex_all()
+        return list(self.touched_services)
+
+    def refresh(self, ids: list[uuid.UUID], *, index_each: bool) -> None:
+        """Derived data of the changed services: occurrences from schedules, and the search index."""
+        for start in range(0, len(ids), 500):
+            services = list(dm.Service.objects.filter(pk__in=ids[start : start + 500]).order_by())
+            schedules.prefetch_schedules(services)
+            for service in services:
+                with transaction.atomic():
+                    schedules.refresh_occurrences(service)
+                    if index_each:
+                        indexing.index_service(service)
+            self.report.services_refreshed += len(services)
+            if self.progress and len(ids) > BIG_IMPORT:
+                self.progress(
+                    _("opening times of %(done)s of %(total)s services refreshed")
+                    % {"done": self.report.services_refreshed, "total": len(ids)}
+                )
+
+
+def existing_ids(model: type[models.Model], ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
+    """Which of ``ids`` the table has, by plain SQL: the ORM's lookup costs more than the query."""
+    pk = model._meta.pk
+    assert pk is not None  # noqa: S101
+    convert = db_converter(pk)
+    id_list = [convert(i) if convert else i for i in ids]
+    found: list[uuid.UUID] = []
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(id_list), 900):
+            batch = id_list[start : start + 900]
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", batch)  # noqa: S608
+            found.extend(v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)) for (v,) in cursor.fetchall())
+    return found
+
+
+def db_converter(model_field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """How a parsed value goes to the database; None when it goes as it is (the common, fast case)."""
+    target = model_field.target_field if isinstance(model_field, models.ForeignKey) else model_field
+    if isinstance(target, models.CharField | models.TextField):
+        return None
+    if isinstance(target, models.UUIDField):
+        return None if connection.features.has_native_uuid_field else operator.attrgetter("hex")
+    if isinstance(target, models.BigAutoField | models.AutoField):
+        return None
+    return lambda value: model_field.get_db_prep_save(value, connection)
 
 
 def same(old: Any, new: Any) -> bool:
@@ -1148,20 +1217,31 @@ def import_hsds(
     skip_invalid: bool = False,
     progress: Callable[[str], None] | None = None,
     progress_every: int = 10_000,
+    defer_derived: bool = False,
 ) -> ImportReport:
-    """Import the HSDS file at ``path``; never raises for bad input, the report says what went wrong."""
+    """Import the HSDS file at ``path``; never raises for bad input, the report says what went wrong.
+
+    Opening times (occurrences) and the search index of the changed services are refreshed in the import's
+    transaction for small imports. A big import commits the data first and then refreshes them in chunks,
+    the index rebuilt once; with ``defer_derived`` it leaves them to ``refresh_occurrences`` and ``reindex``.
+    """
     importer = Importer(
         dry_run=dry_run, skip_invalid=skip_invalid, progress=progress, progress_every=progress_every
     )
     report = importer.report
     municipalities.cache_clear()
+    changed: list[uuid.UUID] = []
+    big = False
     try:
         with transaction.atomic():
             importer.run(read(Path(path), report.source))
             if report.failed or dry_run:
                 transaction.set_rollback(True)
             else:
-                importer.refresh()
+                changed = importer.changed_services()
+                big = len(changed) > BIG_IMPORT
+                if not big:
+                    importer.refresh(changed, index_each=True)
                 report.committed = True
     except ImportFileError as exc:
         report.error(Problem(exc.where or str(path), "", "", "", exc.message))
@@ -1195,6 +1275,21 @@ def import_hsds(
         report.committed = False
     if report.failed:
         report.committed = False
+    if report.committed and big and not defer_derived:
+        try:
+            indexing.reindex_all()
+            importer.refresh(changed, index_each=False)
+        except Exception:
+            logger.exception("import_hsds: refreshing derived data failed")
+            defer_derived = True
+    if report.committed and big and defer_derived:
+        report.source.notes.append(
+            _(
+                "Opening times and the search index were not refreshed for %(count)s services: run "
+                "helpnet refresh_occurrences and helpnet reindex."
+            )
+            % {"count": len(changed)}
+        )
     return report
 
 

@@ -26,6 +26,11 @@ class Command(BaseCommand):
             "--skip-invalid", action="store_true", help="Import the valid records and report the others."
         )
         parser.add_argument(
+            "--defer-derived",
+            action="store_true",
+            help="On big imports leave opening times and the search index to refresh_occurrences and reindex.",
+        )
+        parser.add_argument(
             "--progress-every", type=int, default=10_000, help="Report progress every N records (to stderr)."
         )
 
@@ -36,6 +41,7 @@ class Command(BaseCommand):
             skip_invalid=options["skip_invalid"],
             progress=lambda line: print(line, file=sys.stderr, flush=True),
             progress_every=max(options["progress_every"], 1),
+            defer_derived=options["defer_derived"],
         )
         for note in report.source.notes:
             self.stdout.write(_("Note: %(note)s") % {"note": note})
