@@ -1,11 +1,13 @@
 """The public help map in a real browser (Debian's chromium): the citizen's path, the map, languages, axe."""
 
+import importlib
 import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps as django_apps
 from playwright.sync_api import expect
 
 from helpnet.directory import indexing, vocabulary
@@ -20,9 +22,22 @@ from helpnet.directory.tests.factories import (
 )
 from helpnet.organizations.models import Municipality
 
-# Live-server tests flush the database; serialized_rollback brings back the towns and vocabularies
-# that the migrations load.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db: Any) -> None:
+    """The towns and vocabularies the migrations load: a live-server test starts from a flushed database.
+
+    (serialized_rollback cannot be trusted here: Playwright's event loop gives the ORM another connection
+    object, one without the serialized copy.)
+    """
+    importlib.import_module("helpnet.organizations.migrations.0002_municipalities").add_municipalities(
+        django_apps, None
+    )
+    importlib.import_module("helpnet.directory.migrations.0002_starter_vocabularies").add_vocabularies(
+        django_apps, None
+    )
 
 
 def service_in(
