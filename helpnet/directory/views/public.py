@@ -53,7 +53,11 @@ def _lang() -> str:
 def _vocabulary() -> tuple[list[TaxonomyTerm], list[TaxonomyTerm]]:
     need_id = vocabulary.taxonomy_id(vocabulary.NEED_AREAS_TAXONOMY)
     group_id = vocabulary.taxonomy_id(vocabulary.TARGET_GROUPS_TAXONOMY)
-    terms = terms_of_taxonomies([need_id, group_id])
+    # The starter vocabulary's own order (most asked-for first); terms added later follow by code.
+    order = {code: i for i, code in enumerate([*vocabulary.NEED_AREAS, *vocabulary.TARGET_GROUPS])}
+    terms = sorted(
+        terms_of_taxonomies([need_id, group_id]), key=lambda t: (order.get(t.code, len(order)), t.code)
+    )
     return [t for t in terms if t.taxonomy_id == need_id], [t for t in terms if t.taxonomy_id == group_id]
 
 
