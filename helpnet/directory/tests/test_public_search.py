@@ -133,7 +133,7 @@ def test_map_tiles_come_from_the_configured_server(client, settings):
 def test_an_htmx_request_gets_only_the_results_region(client):
     response = client.get(SEARCH, {"need": "youth"}, headers={"HX-Request": "true"})
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="results"')
+    assert '<div id="results" class="results">' in html
     assert "<html" not in html
     assert "HX-Request" in response["Vary"]
 
@@ -142,6 +142,7 @@ def test_an_htmx_history_restore_gets_the_whole_page(client):
     headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
     html = client.get(SEARCH, headers=headers).content.decode()
     assert "<html" in html
+    assert html.count('id="filter-count"') == 1
 
 
 @pytest.mark.parametrize(
@@ -262,3 +263,8 @@ def test_result_card_shows_the_distance_from_the_chosen_town(client):
 def test_the_folded_filter_panel_says_how_many_filters_are_in_use(client):
     html = client.get(SEARCH, {"need": ["youth", "violence"], "free": "1"}).content.decode()
     assert "(3 in use)" in html
+
+
+def test_an_htmx_request_also_updates_the_number_of_filters_in_use(client):
+    html = client.get(SEARCH, {"need": "youth"}, headers={"HX-Request": "true"}).content.decode()
+    assert '<span class="filter-count" id="filter-count" hx-swap-oob="true">(1 in use)</span>' in html

@@ -238,7 +238,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "pagination": _page_links(result.total, form.page_number()),
         **_shortlist_context(request),
     }
-    template = "directory/search.html#results" if _wants_partial(request) else "directory/search.html"
+    context["partial_only"] = _wants_partial(request)
+    template = "directory/search.html#results" if context["partial_only"] else "directory/search.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
