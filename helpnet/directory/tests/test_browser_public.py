@@ -204,3 +204,17 @@ def test_the_page_fits_a_320_pixel_screen_without_sideways_scrolling(page, live_
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, path
+
+
+def test_use_my_location_sorts_the_results_by_distance(page, live_server):
+    service_in("brezice", name="Daleč")
+    service_in("sevnica", name="Blizu")
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation({"latitude": 46.0092, "longitude": 15.3150})  # Sevnica
+    page.goto(live_server.url + "/en/search/?need=addiction")
+    open_filters(page)
+    page.get_by_role("button", name="Use my location").click()
+    page.wait_for_url(re.compile(r"sort=distance"))
+    expect(page.locator(".distance").first).to_be_visible()
+    assert page.locator(".card-title").all_inner_texts() == ["Blizu", "Daleč"]
+    assert "lat=46.009" in page.url

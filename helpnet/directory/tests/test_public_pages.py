@@ -222,3 +222,14 @@ def test_embed_view_lists_services_of_the_municipality(client):
     service = located_service(name="Pomoč v Krškem", town="krsko")
     html = client.get(reverse("directory:municipality_embed", args=["krsko"])).content.decode()
     assert service.name in html
+
+
+def test_service_page_links_its_calendar_file(client):
+    service = located_service()
+    html = client.get(service.get_absolute_url()).content.decode()
+    assert f'href="{reverse("directory:service_ics", args=[service.pk])}"' in html
+
+
+def test_municipality_page_links_the_sessions_of_this_week(client):
+    html = client.get("/sl/municipalities/krsko/").content.decode()
+    assert 'href="/sl/municipalities/krsko/this-week/"' in html
