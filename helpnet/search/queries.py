@@ -23,6 +23,7 @@ MIN_TYPO_LENGTH = 5
 MAX_TYPO_WORDS = 6
 MAX_CORRECTIONS = 3
 DEFAULT_RADIUS_KM = 50.0
+MIN_ALL_WORDS_HITS = 20
 # With a position, relevance and nearness are blended: nearness 1 at the door, 0.5 at this distance.
 HALF_NEARNESS_KM = 5.0
 DISTANCE_WEIGHT = 0.35
@@ -89,12 +90,12 @@ def query_groups(text: str, lang: str) -> Groups:
 class _Sql:
     """The candidate set as SQL: FROM + WHERE over search_document d (and the text index when matching)."""
 
-    def __init__(self, request: Request, groups: Groups) -> None:
+    def __init__(self, request: Request, groups: Groups, *, every: bool = False) -> None:
         backend = get_backend()
         self.params: list[Any] = []
         where: list[str] = []
         if groups:
-            self.from_sql, match_where, match_params = backend.match(groups)
+            self.from_sql, match_where, match_params = backend.match(groups, every=every)
             self.score = backend.score_sql
             if request.lang in normalize.LANGS:  # a known constant, safe to inline before the FROM params
                 boost = f"CASE WHEN d.language = '{request.lang}' THEN {SAME_LANGUAGE_BOOST} ELSE 1.0 END"
@@ -135,12 +136,21 @@ def _facets(rows: list[tuple[str, int]], prefixes: tuple[str, ...]) -> dict[str,
 def find(request: Request) -> Hits:
     """Keys of the matching documents for one page, the total, facet counts and distances."""
     groups = query_groups(request.text, request.lang) if request.text.strip() else []
-    sql = _Sql(request, groups)
+    # When at least a page of services matches every word, those are the answer (precise, and a far
+    # smaller set to rank and count at scale); otherwise any word may match ("mož pije": no service
+    # says "mož").
+    sql = _Sql(request, groups, every=len(groups) > 1)
     if request.near is not None:
-        return _find_near(request, sql)
+        hits = _find_near(request, sql)
+        enough = hits.total >= MIN_ALL_WORDS_HITS or len(groups) < 2
+        return hits if enough else _find_near(request, _Sql(request, groups))
     with connection.cursor() as cursor:
         cursor.execute(sql.select("count(*)"), sql.params)
         total = cursor.fetchone()[0]
+        if total < MIN_ALL_WORDS_HITS and len(groups) > 1:
+            sql = _Sql(request, groups)
+            cursor.execute(sql.select("count(*)"), sql.params)
+            total = cursor.fetchone()[0]
         if total == 0:
             return Hits(keys=[], total=0)
         cursor.execute(
@@ -153,9 +163,11 @@ def find(request: Request) -> Hits:
         keys = [_as_uuid(row[0]) for row in cursor.fetchall()]
         facets: dict[str, int] = {}
         if request.facet_prefixes:
+            # A join, not IN: the planner then walks the (document, tag) index once per match instead of
+            # scanning every tag row.
             cursor.execute(
-                "SELECT t.tag, count(*) FROM search_documenttag t "  # noqa: S608 - built from constants
-                f"WHERE t.document_id IN ({sql.select('d.id')}) GROUP BY t.tag",
+                f"SELECT t.tag, count(*) FROM ({sql.select('d.id AS id')}) m "  # noqa: S608 - built from constants
+                "JOIN search_documenttag t ON t.document_id = m.id GROUP BY t.tag",
                 sql.params,
             )
             facets = _facets(cursor.fetchall(), request.facet_prefixes)

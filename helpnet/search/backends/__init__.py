@@ -21,7 +21,7 @@ class Backend(Protocol):
 
     def clear(self) -> None: ...
 
-    def match(self, groups: Groups) -> tuple[str, str, list[Any]]:
+    def match(self, groups: Groups, *, every: bool = False) -> tuple[str, str, list[Any]]:
         """(FROM clause joining search_document as d, WHERE condition, params) plus score via score_sql."""
         ...
 

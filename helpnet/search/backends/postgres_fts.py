@@ -16,7 +16,7 @@ WEIGHT_LETTERS = {"name": "A", "terms": "B", "description": "C", "organization":
 RANK_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"
 
 
-def tsquery_expression(groups: Groups) -> str:
+def tsquery_expression(groups: Groups, *, every: bool = False) -> str:
     parts = []
     for group in groups:
         alternatives = []
@@ -26,7 +26,7 @@ def tsquery_expression(groups: Groups) -> str:
                 alternatives.append(f"'{clean}'" + (":*" if prefix else ""))
         if alternatives:
             parts.append("(" + " | ".join(alternatives) + ")")
-    return " | ".join(parts)
+    return (" & " if every else " | ").join(parts)
 
 
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
@@ -75,6 +75,6 @@ class PostgresBackend:
     def clear(self) -> None:
         """As delete: nothing outside search_document."""
 
-    def match(self, groups: Groups) -> tuple[str, str, list[Any]]:
-        expression = tsquery_expression(groups)
+    def match(self, groups: Groups, *, every: bool = False) -> tuple[str, str, list[Any]]:
+        expression = tsquery_expression(groups, every=every)
         return ("search_document d CROSS JOIN (SELECT %s::tsquery AS q) tq", "d.vector @@ tq.q", [expression])

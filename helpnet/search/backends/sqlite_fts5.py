@@ -10,8 +10,9 @@ TABLE = "search_fts"
 WEIGHTS = (10.0, 6.0, 3.0, 1.5, 1.0)
 
 
-def match_expression(groups: Groups) -> str:
-    """An FTS5 query that is valid whatever the input: every token is a quoted string, groups are ORed."""
+def match_expression(groups: Groups, *, every: bool = False) -> str:
+    """An FTS5 query that is valid whatever the input: every token is a quoted string, groups are ORed
+    (or ANDed with ``every``)."""
     parts = []
     for group in groups:
         alternatives = []
@@ -21,7 +22,7 @@ def match_expression(groups: Groups) -> str:
                 alternatives.append(f'"{clean}"' + (" *" if prefix else ""))
         if alternatives:
             parts.append("(" + " OR ".join(alternatives) + ")")
-    return " OR ".join(parts)
+    return (" AND " if every else " OR ").join(parts)
 
 
 class SqliteBackend:
@@ -59,8 +60,8 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - constant
 
-    def match(self, groups: Groups) -> tuple[str, str, list[Any]]:
-        expression = match_expression(groups)
+    def match(self, groups: Groups, *, every: bool = False) -> tuple[str, str, list[Any]]:
+        expression = match_expression(groups, every=every)
         return (
             f"{TABLE} JOIN search_document d ON d.id = {TABLE}.rowid",
             f"{TABLE} MATCH %s",
