@@ -172,3 +172,14 @@ def service_terms(service: Service) -> list[TaxonomyTerm]:
             attributes__link_entity="service", attributes__link_id=service.pk
         ).distinct()
     )
+
+
+def open_now_by_service(service_ids: list[UUID], now: dt.datetime) -> dict[UUID, bool]:
+    """Open now (True) or not (False) for the listed services that have opening hours; others are absent.
+
+    For lists: read from the derived Occurrence rows, like the "open now" filter, so a badge never
+    contradicts the filter, and in two queries instead of expanding every card's schedules.
+    """
+    with_hours = Occurrence.objects.filter(service_id__in=service_ids, ends_at__gt=now)
+    open_ids = set(with_hours.filter(starts_at__lte=now).values_list("service_id", flat=True).distinct())
+    return {pk: pk in open_ids for pk in with_hours.values_list("service_id", flat=True).distinct()}

@@ -1,17 +1,21 @@
 """The results page /<lang>/search/: filters as query parameters, bad links still useful, safe houses safe."""
 
+import datetime as dt
 import json
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
-from helpnet.directory import indexing, vocabulary
+from helpnet.directory import indexing, schedules, vocabulary
 from helpnet.directory.forms.public import SearchForm
 from helpnet.directory.models import Attribute, CostOption, Service, TaxonomyTerm
 from helpnet.directory.tests.factories import (
     AddressFactory,
     LocationFactory,
+    ScheduleFactory,
     ServiceAreaFactory,
     ServiceAtLocationFactory,
     ServiceFactory,
@@ -268,3 +272,37 @@ def test_the_folded_filter_panel_says_how_many_filters_are_in_use(client):
 def test_an_htmx_request_also_updates_the_number_of_filters_in_use(client):
     html = client.get(SEARCH, {"need": "youth"}, headers={"HX-Request": "true"}).content.decode()
     assert '<span class="filter-count" id="filter-count" hx-swap-oob="true">(1 in use)</span>' in html
+
+
+WEDNESDAY_10 = dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/Ljubljana"))
+
+
+def service_with_weekday_hours() -> Service:
+    service = located_service(name="Odprto med tednom")
+    ScheduleFactory(service=service)  # Monday to Friday, 8–14
+    schedules.refresh_occurrences(service)
+    index(service)
+    return service
+
+
+def test_result_card_says_open_now_during_opening_hours(client):
+    with time_machine.travel(WEDNESDAY_10, tick=False):
+        service_with_weekday_hours()
+        html = client.get(SEARCH).content.decode()
+    assert '<span class="badge open">Open now</span>' in html
+
+
+def test_result_card_says_closed_now_outside_opening_hours(client):
+    with time_machine.travel(WEDNESDAY_10, tick=False):
+        service_with_weekday_hours()
+    with time_machine.travel(WEDNESDAY_10 + dt.timedelta(hours=6), tick=False):
+        html = client.get(SEARCH).content.decode()
+    assert '<span class="badge shut">Closed now</span>' in html
+    assert '<span class="badge open">' not in html
+
+
+def test_result_card_says_nothing_about_opening_without_hours(client):
+    index(located_service())
+    html = client.get(SEARCH).content.decode()
+    assert '<span class="badge open">' not in html
+    assert '<span class="badge shut">' not in html

@@ -31,6 +31,7 @@ from ..queries import (
     SearchResult,
     listed_services,
     listed_services_in_order,
+    open_now_by_service,
     public_service_page,
     search_services,
     search_statistics,
@@ -156,12 +157,13 @@ class Card:
 
 def _cards(services: list[Service], result: SearchResult | None, shortlist: list[str]) -> list[Card]:
     distances = result.distances_km if result else {}
+    open_now = open_now_by_service([s.pk for s in services], timezone.now()) if services else {}
     return [
         Card(
             service=s,
             towns=_towns(s),
             is_free=_is_free(s),
-            open_now=schedules.is_open_now(s),
+            open_now=open_now.get(s.pk),
             # A distance to a safe house would let anyone find it by moving the point: say nothing.
             distance_km=None if _has_confidential_location(s) else distances.get(str(s.pk)),
             shortlisted=str(s.pk) in shortlist,
@@ -195,8 +197,8 @@ def _optional_url(name: str, *args: Any) -> str | None:
 
 
 def _prepared(services: list[Service]) -> list[Service]:
-    # Badges need cost options and opening hours: a fixed number of queries whatever the page's length.
-    prefetch_related_objects(services, "cost_options", *schedules.SCHEDULE_PREFETCH)
+    # The free badge needs cost options: one query whatever the page's length.
+    prefetch_related_objects(services, "cost_options")
     return services
 
 
@@ -352,7 +354,8 @@ def shortlist(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def shortlist_print(request: HttpRequest) -> HttpResponse:
     services, _shared = _shortlist_services(request)
-    prefetch_related_objects(services, "phones")
+    # Hours in words for every entry: the schedules in a fixed number of queries.
+    prefetch_related_objects(services, "phones", *schedules.SCHEDULE_PREFETCH)
     lang = _lang()
     entries = [
         {
