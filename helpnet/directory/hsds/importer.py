@@ -687,6 +687,20 @@ def municipalities() -> dict[str, int]:
 
 
 @dataclass
+class Deferred:
+    """A link to a row the file had not shown yet when its record was checked."""
+
+    table: str
+    row_id: uuid.UUID
+    name: str
+    target_table: str
+    target: uuid.UUID
+    where: str
+    path: str
+    soft: bool
+
+
+@dataclass
 class Seen:
     """What the file held so far: per table, id → (content fingerprint, links from nesting)."""
 
@@ -711,7 +725,7 @@ class Importer:
         self.progress_every = progress_every
         self.created: dict[str, set[int]] = defaultdict(set)
         self.updated: dict[str, set[int]] = defaultdict(set)
-        self.deferred: list[tuple[str, uuid.UUID, str, uuid.UUID, str, str]] = []
+        self.deferred: list[Deferred] = []
         self.touched_services: set[uuid.UUID] = set()
         self.touched_locations: set[uuid.UUID] = set()
         self.now = timezone.now()
@@ -938,66 +952,100 @@ class Importer:
             self.seen.in_db[table].update(found.int for found in existing_ids(MODELS[table], ids))
 
     def check_links(self, record: Record, rows: list[Row], own: dict[str, dict[int, Row]]) -> None:
+        """Links to rows not seen yet are checked at the end of the file: nested exports link forward."""
         for row in rows:
             rules = table_rules(row.table)
             for name in rules.link_fields:
                 target = row.values.get(name)
-                if not isinstance(target, uuid.UUID):
+                if not isinstance(target, uuid.UUID) or row.id is None:
                     continue
-                rule = rules.rules[name]
-                assert rule.target is not None  # noqa: S101
+                target_table = rules.rules[name].target
+                assert target_table is not None  # noqa: S101
                 key = target.int
-                known = (
-                    key in self.seen.rows[rule.target]
-                    or key in own[rule.target]
-                    or key in self.seen.in_db[rule.target]
-                )
-                if known:
+                if (
+                    key in self.seen.rows[target_table]
+                    or key in own[target_table]
+                    or key in self.seen.in_db[target_table]
+                ):
                     continue
-                if (row.table, name) in SOFT_LINKS:
-                    row.values[name] = None
-                    if rule.target == row.table and row.id is not None:
-                        self.deferred.append(
-                            (row.table, row.id, name, target, record.where, join(row.path, name))
-                        )
-                    else:
-                        self.problem(
-                            record,
-                            row,
-                            name,
-                            _(
-                                "%(table)s %(id)s is in neither the file nor the database; the link was left empty"
-                            )
-                            % {"table": rule.target, "id": target},
-                            warning=True,
-                        )
-                    continue
-                if key in self.seen.rejected[rule.target]:
+                if key in self.seen.rejected[target_table]:
                     message = _("refers to %(table)s %(id)s, which has errors (see above)")
-                else:
-                    message = _("refers to %(table)s %(id)s, which is in neither the file nor the database")
-                self.problem(record, row, name, message % {"table": rule.target, "id": target})
+                    self.problem(record, row, name, message % {"table": target_table, "id": target})
+                    continue
+                soft = (row.table, name) in SOFT_LINKS
+                if soft:
+                    row.values[name] = None  # written once the target is known
+                self.deferred.append(
+                    Deferred(
+                        row.table,
+                        row.id,
+                        name,
+                        target_table,
+                        target,
+                        record.where,
+                        join(row.path, name),
+                        soft,
+                    )
+                )
 
     def finish_deferred(self) -> None:
-        """Parent links within one table, resolved once every row of the file is known."""
-        for table, row_id, name, target, where, path in self.deferred:
-            key = target.int
-            known = key in self.seen.rows[table] or MODELS[table]._default_manager.filter(pk=target).exists()
-            if not known:
+        """Resolve the links to rows that came later in the file (or never came)."""
+        missing: dict[str, set[int]] = defaultdict(set)
+        wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
+        for link in self.deferred:
+            if link.target.int not in self.seen.rows[link.target_table]:
+                wanted[link.target_table].add(link.target)
+        for table, ids in wanted.items():
+            found = {found.int for found in existing_ids(MODELS[table], ids)}
+            missing[table] = {i.int for i in ids} - found
+        rejected_records: set[str] = set()
+        for link in self.deferred:
+            if link.target.int not in missing[link.target_table]:
+                if link.soft and self.writing:
+                    attname = table_rules(link.table).rules[link.name].attname
+                    MODELS[link.table]._default_manager.filter(pk=link.row_id).update(
+                        **{attname: link.target}
+                    )
+                continue
+            if link.soft:
+                message = _(
+                    "%(table)s %(id)s is in neither the file nor the database; the link was left empty"
+                )
                 self.report.warn(
                     Problem(
-                        where,
-                        table,
-                        str(row_id),
-                        path,
-                        _("%(table)s %(id)s is in neither the file nor the database; the link was left empty")
-                        % {"table": table, "id": target},
+                        link.where,
+                        link.table,
+                        str(link.row_id),
+                        link.path,
+                        message % {"table": link.target_table, "id": link.target},
                     )
                 )
                 continue
-            if self.writing and not self.report.dry_run:
-                rule = table_rules(table).rules[name]
-                MODELS[table]._default_manager.filter(pk=row_id).update(**{rule.attname: target})
+            if link.target.int in self.seen.rejected[link.target_table]:
+                message = _("refers to %(table)s %(id)s, which has errors (see above)")
+            else:
+                message = _("refers to %(table)s %(id)s, which is in neither the file nor the database")
+            self.report.error(
+                Problem(
+                    link.where,
+                    link.table,
+                    str(link.row_id),
+                    link.path,
+                    message % {"table": link.target_table, "id": link.target},
+                )
+            )
+            rejected_records.add(link.where)
+            if self.writing:
+                # --skip-invalid: the row was written before its link could be checked; take it out again.
+                rule = table_rules(link.table).rules[link.name]
+                rows = MODELS[link.table]._default_manager.filter(pk=link.row_id)
+                if link.row_id.int in self.created[link.table]:
+                    rows.delete()
+                elif rule.nullable:
+                    rows.update(**{rule.attname: None})
+                else:
+                    self.report.records_rejected = self.report.records_read  # cannot be undone: roll back all
+        self.report.records_rejected += len(rejected_records)
 
     # -- writing
 
@@ -1205,6 +1253,9 @@ def same(old: Any, new: Any) -> bool:
         return True
     if old == "" and new is None:
         return True
+    if isinstance(old, dt.datetime) and isinstance(new, dt.datetime):
+        # HSDS date-times carry milliseconds: a file cannot say more, so it does not differ below that.
+        return abs((old - new).total_seconds()) < 0.001 and old.microsecond // 1000 == new.microsecond // 1000
     if isinstance(old, float) and isinstance(new, float):
         return math.isclose(old, new, rel_tol=0, abs_tol=1e-12)
     return bool(old == new)
