@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
 
 from helpnet.organizations.models import Organization
 from helpnet.search import actions as search_actions
@@ -51,11 +52,17 @@ class _Place:
 class _Related:
     """The rows of one batch of services that their documents need, read as plain values (no models)."""
 
-    places: dict[UUID, list[_Place]] = field(default_factory=lambda: defaultdict(list))
-    areas: dict[UUID, list[tuple[str, str, float, float]]] = field(default_factory=lambda: defaultdict(list))
-    languages: dict[UUID, list[str]] = field(default_factory=lambda: defaultdict(list))
-    amounts: dict[UUID, list[Decimal | None]] = field(default_factory=lambda: defaultdict(list))
-    terms: dict[UUID, list[UUID]] = field(default_factory=lambda: defaultdict(list))
+    # Keyed by ids as text (see _text): a million uuid.UUID objects cost more than the documents.
+    places: dict[str, list[_Place]] = field(default_factory=lambda: defaultdict(list))
+    areas: dict[str, list[tuple[str, str, float, float]]] = field(default_factory=lambda: defaultdict(list))
+    languages: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    amounts: dict[str, list[Decimal | None]] = field(default_factory=lambda: defaultdict(list))
+    terms: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _text(name: str) -> Cast:
+    """An id column read as text: skips the per-row UUID conversion, which dominates a rebuild."""
+    return Cast(name, output_field=CharField())
 
 
 def _texts(values: Mapping[str, Any], names: tuple[str, ...], original: str) -> list[tuple[str, str]]:
@@ -74,60 +81,69 @@ class _Term:
     texts: list[tuple[str, str]]
 
 
-def _load_terms() -> dict[UUID, _Term]:
+def _load_terms() -> dict[str, _Term]:
     terms = {}
-    for row in TaxonomyTerm.objects.values(
-        "id", "code", "name", "translations", "original_language", "language", "taxonomy_id"
+    for row in TaxonomyTerm.objects.annotate(key=_text("id")).values(
+        "key", "code", "name", "translations", "original_language", "language", "taxonomy_id"
     ):
         kind = {NEED_TAXONOMY_ID: "need", GROUP_TAXONOMY_ID: "group"}.get(row["taxonomy_id"], "")
         original = row["original_language"] or row["language"] or "en"
-        terms[row["id"]] = _Term(kind, row["code"] or "", _texts(row, ("name",), original))
+        terms[row["key"]] = _Term(kind, row["code"] or "", _texts(row, ("name",), original))
     return terms
 
 
 def _related(ids: list[UUID]) -> _Related:
     related = _Related()
-    places: dict[UUID, _Place] = {}
-    for row in ServiceAtLocation.objects.filter(service_id__in=ids).values_list(
-        "service_id",
-        "location_id",
-        "location__confidential",
-        "location__latitude",
-        "location__longitude",
-        "location__municipality__slug",
-        "location__municipality__name",
-        "location__municipality__latitude",
-        "location__municipality__longitude",
+    places: dict[str, _Place] = {}
+    for row in (
+        ServiceAtLocation.objects.filter(service_id__in=ids)
+        .annotate(s=_text("service_id"), loc=_text("location_id"))
+        .values_list(
+            "s",
+            "loc",
+            "location__confidential",
+            "location__latitude",
+            "location__longitude",
+            "location__municipality__slug",
+            "location__municipality__name",
+            "location__municipality__latitude",
+            "location__municipality__longitude",
+        )
     ):
         service_id, location_id, confidential, lat, lng, slug, name, m_lat, m_lng = row
         place = places.setdefault(
             location_id, _Place(confidential, lat, lng, (slug, name, m_lat, m_lng) if slug else None)
         )
         related.places[service_id].append(place)
-    for location_id, city in Address.objects.filter(location_id__in=list(places)).values_list(
-        "location_id", "city"
+    addresses = Address.objects.filter(location__service_at_locations__service_id__in=ids)
+    for location_id, city in (
+        addresses.annotate(loc=_text("location_id")).values_list("loc", "city").distinct()
     ):
         places[location_id].cities.append(city)
-    for service_id, slug, name, m_lat, m_lng in ServiceArea.objects.filter(
-        service_id__in=ids, municipality__isnull=False
-    ).values_list(
-        "service_id",
-        "municipality__slug",
-        "municipality__name",
-        "municipality__latitude",
-        "municipality__longitude",
+    for service_id, slug, name, m_lat, m_lng in (
+        ServiceArea.objects.filter(service_id__in=ids, municipality__isnull=False)
+        .annotate(s=_text("service_id"))
+        .values_list(
+            "s",
+            "municipality__slug",
+            "municipality__name",
+            "municipality__latitude",
+            "municipality__longitude",
+        )
     ):
         related.areas[service_id].append((slug, name, m_lat, m_lng))
-    for service_id, code in Language.objects.filter(service_id__in=ids).values_list("service_id", "code"):
+    languages = Language.objects.filter(service_id__in=ids).annotate(s=_text("service_id"))
+    for service_id, code in languages.values_list("s", "code"):
         if code:
             related.languages[service_id].append(code)
-    for service_id, amount in CostOption.objects.filter(service_id__in=ids).values_list(
-        "service_id", "amount"
-    ):
+    costs = CostOption.objects.filter(service_id__in=ids).annotate(s=_text("service_id"))
+    for service_id, amount in costs.values_list("s", "amount"):
         related.amounts[service_id].append(amount)
-    for link_id, term_id in Attribute.objects.filter(
-        link_entity="service", link_id__in=ids, taxonomy_term__isnull=False
-    ).values_list("link_id", "taxonomy_term_id"):
+    for link_id, term_id in (
+        Attribute.objects.filter(link_entity="service", link_id__in=ids, taxonomy_term__isnull=False)
+        .annotate(link=_text("link_id"), term=_text("taxonomy_term_id"))
+        .values_list("link", "term")
+    ):
         if term_id is not None:
             related.terms[link_id].append(term_id)
     return related
@@ -150,9 +166,9 @@ def _is_free(amounts: list[Decimal | None]) -> bool:
 
 
 def _document(
-    service: dict[str, Any], org: dict[str, Any], related: _Related, terms: dict[UUID, _Term]
+    service: dict[str, Any], org: dict[str, Any], related: _Related, terms: dict[str, _Term]
 ) -> IndexDocument:
-    pk = service["id"]
+    pk = service["key"]
     original = service["original_language"] or COUNTRY_LANGUAGE.get(org["country"], "sl")
     org_lang = org["original_language"] or COUNTRY_LANGUAGE.get(org["country"], "sl")
     places = related.places.get(pk, [])
@@ -167,7 +183,7 @@ def _document(
     if _is_free(related.amounts.get(pk, [])):
         tags.append("free")
     return IndexDocument(
-        key=pk,
+        key=UUID(pk),
         fields={
             "name": _texts(service, ("name", "alternate_name"), original),
             "terms": [text for t in service_terms for text in t.texts],
@@ -185,7 +201,7 @@ def _document(
 
 
 SERVICE_FIELDS = (
-    "id",
+    "key",
     "organization_id",
     "name",
     "alternate_name",
@@ -210,7 +226,7 @@ def documents(services: QuerySet[Service]) -> Iterator[IndexDocument]:
     orgs: dict[UUID, dict[str, Any]] = {}
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        rows = list(Service.objects.filter(pk__in=chunk).values(*SERVICE_FIELDS))
+        rows = list(Service.objects.filter(pk__in=chunk).annotate(key=_text("id")).values(*SERVICE_FIELDS))
         missing = {r["organization_id"] for r in rows} - orgs.keys()
         if missing:
             orgs.update({o["id"]: o for o in Organization.objects.filter(pk__in=missing).values(*ORG_FIELDS)})

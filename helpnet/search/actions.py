@@ -50,6 +50,12 @@ class Thesaurus:
 
     concepts: list[_Concept] = field(default_factory=list)
     related_words: frozenset[str] = frozenset()
+    by_start: dict[str, list[str]] = field(default_factory=dict)  # first letters -> related words
+
+    def __post_init__(self) -> None:
+        for word in self.related_words:
+            if len(word) >= MIN_PREFIX_MATCH:
+                self.by_start.setdefault(word[:MIN_PREFIX_MATCH], []).append(word)
 
     @classmethod
     def load(cls) -> "Thesaurus":
@@ -68,10 +74,12 @@ class Thesaurus:
     def _present(self, tokens: set[str]) -> set[str]:
         """Related words found in the tokens, whole or (five letters or more) as the start of a token."""
         present = tokens & self.related_words
+        by_start = self.by_start
         for token in tokens:
-            for end in range(MIN_PREFIX_MATCH, len(token)):
-                if token[:end] in self.related_words:
-                    present.add(token[:end])
+            if len(token) > MIN_PREFIX_MATCH:
+                for word in by_start.get(token[:MIN_PREFIX_MATCH], ()):
+                    if token.startswith(word):
+                        present.add(word)
         return present
 
     def expansions(self, need_codes: set[str], tokens: set[str]) -> list[tuple[str, str]]:
@@ -103,6 +111,8 @@ def _tokens(doc: IndexDocument, thesaurus: Thesaurus) -> dict[str, list[str]]:
 def _collect_terms(doc: IndexDocument, into: dict[str, tuple[str, str]], skip: set[str]) -> None:
     for values in doc.fields.values():
         for text, lang in values:
+            if text in skip:  # term names, organisations and towns repeat across a rebuild
+                continue
             # The lemma too: a typo of the base form ("depersija") must find "depresija" even when
             # the text only has inflected forms ("z depresijo").
             for word in normalize.words(text):
@@ -168,6 +178,8 @@ def index_documents(
     terms: dict[str, tuple[str, str]] = {}
     for d in docs:
         _collect_terms(d, terms, skip)
+        if known_terms is not None:
+            skip.update(text for values in d.fields.values() for text, _lang in values if len(text) < 200)
     Term.objects.bulk_create(
         [Term(term=t, display=display, language=lang) for t, (display, lang) in terms.items()],
         batch_size=2000,
@@ -186,6 +198,7 @@ def remove_documents(keys: Iterable[UUID]) -> None:
 
 @transaction.atomic
 def clear_index() -> None:
+    get_backend().prepare_bulk()
     get_backend().clear()
     DocumentTag.objects.all().delete()
     DocumentPoint.objects.all().delete()

@@ -40,12 +40,15 @@ def tsvector_literal(fields: dict[str, list[str]]) -> str:
     for name in FIELDS:
         letter = WEIGHT_LETTERS[name]
         for token in fields.get(name, []):
-            clean = safe_token(token)
+            clean = token if token.isalnum() else safe_token(token)
             if not clean:
                 continue
-            position = min(position + 1, MAX_POSITION)
-            found = positions.setdefault(clean, [])
-            if len(found) < MAX_POSITIONS_PER_LEXEME:
+            if position < MAX_POSITION:
+                position += 1
+            found = positions.get(clean)
+            if found is None:
+                positions[clean] = [f"{position}{letter}"]
+            elif len(found) < MAX_POSITIONS_PER_LEXEME:
                 found.append(f"{position}{letter}")
     return " ".join(f"'{lexeme}':{','.join(pos)}" for lexeme, pos in positions.items())
 
@@ -59,6 +62,9 @@ class PostgresBackend:
             cursor.execute(
                 "CREATE INDEX IF NOT EXISTS search_document_vector ON search_document USING gin (vector)"
             )
+
+    def prepare_bulk(self) -> None:
+        """PostgreSQL's buffers are the server's business."""
 
     def write(self, rows: list[tuple[int, dict[str, list[str]]]]) -> None:
         if not rows:

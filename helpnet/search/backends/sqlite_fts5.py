@@ -35,6 +35,11 @@ class SqliteBackend:
                 "tokenize = 'unicode61 remove_diacritics 2')"
             )
 
+    def prepare_bulk(self) -> None:
+        # A rebuild touches every page of the FTS and tag b-trees; the 2 MB default cache thrashes.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -131072")
+
     def write(self, rows: list[tuple[int, dict[str, list[str]]]]) -> None:
         if not rows:
             return
