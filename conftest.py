@@ -14,6 +14,15 @@ from helpnet.organizations.tests.factories import MembershipFactory, Organizatio
 CHROMIUM = os.environ.get("HELPNET_CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Tests roll back the database but not the in-process cache (search keeps browse counts there).
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def org_a(db: Any) -> Any:
     return OrganizationFactory(name="Organisation A")

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -11,8 +12,23 @@ from django.utils import timezone
 from . import normalize
 from .backends import FIELDS, get_backend
 from .models import Document, DocumentPoint, DocumentTag, SearchStat, Term, ThesaurusEntry
+from .queries import GENERATION_KEY
 
 NEED_PREFIX = "need:"
+
+
+def _bump_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value invalidates
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def _index_changed() -> None:
+    """Invalidate cached browse counts (see queries.index_generation): now, for this transaction's
+    own reads, and again at commit, for counts other requests cached meanwhile from the old rows."""
+    _bump_generation()
+    transaction.on_commit(_bump_generation)
 
 
 @dataclass
@@ -186,6 +202,7 @@ def index_documents(
         ignore_conflicts=True,
     )
     skip.update(terms)
+    _index_changed()
     return len(docs)
 
 
@@ -194,6 +211,7 @@ def remove_documents(keys: Iterable[UUID]) -> None:
     keys = list(keys)
     for start in range(0, len(keys), 500):
         _remove(keys[start : start + 500])
+    _index_changed()
 
 
 @transaction.atomic
@@ -204,6 +222,7 @@ def clear_index() -> None:
     DocumentPoint.objects.all().delete()
     Document.objects.all().delete()
     Term.objects.all().delete()
+    _index_changed()
 
 
 def _stat_key(query: str, language: str, filters: str, municipality: str) -> dict[str, object]:

@@ -5,12 +5,14 @@ when a word is unknown), then count + page + facet counts, or, with a position, 
 inside the bounding box whose exact distances, facets and order are computed here.
 """
 
+import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 
 from helpnet.lib.geo import bounding_box, haversine_km
@@ -19,11 +21,15 @@ from . import normalize
 from .backends import Groups, get_backend, safe_token
 from .models import Term
 
+GENERATION_KEY = "search:generation"
 MIN_TYPO_LENGTH = 5
 MAX_TYPO_WORDS = 6
 MAX_CORRECTIONS = 3
 DEFAULT_RADIUS_KM = 50.0
 MIN_ALL_WORDS_HITS = 20
+# Browsing without words (the home and municipality pages) counts facets over a large part of the
+# index; those counts are kept this long per filter combination (0 switches the cache off).
+BROWSE_CACHE_SECONDS = 60
 # With a position, relevance and nearness are blended: nearness 1 at the door, 0.5 at this distance.
 HALF_NEARNESS_KM = 5.0
 DISTANCE_WEIGHT = 0.35
@@ -144,9 +150,14 @@ def find(request: Request) -> Hits:
         hits = _find_near(request, sql)
         enough = hits.total >= MIN_ALL_WORDS_HITS or len(groups) < 2
         return hits if enough else _find_near(request, _Sql(request, groups))
+    browse_key = _browse_cache_key(request) if not groups and request.restrict is None else None
+    cached = cache.get(browse_key) if browse_key else None
     with connection.cursor() as cursor:
-        cursor.execute(sql.select("count(*)"), sql.params)
-        total = cursor.fetchone()[0]
+        if cached is not None:
+            total = cached[0]
+        else:
+            cursor.execute(sql.select("count(*)"), sql.params)
+            total = cursor.fetchone()[0]
         if total < MIN_ALL_WORDS_HITS and len(groups) > 1:
             sql = _Sql(request, groups)
             cursor.execute(sql.select("count(*)"), sql.params)
@@ -162,7 +173,9 @@ def find(request: Request) -> Hits:
         )
         keys = [_as_uuid(row[0]) for row in cursor.fetchall()]
         facets: dict[str, int] = {}
-        if request.facet_prefixes:
+        if cached is not None:
+            facets = cached[1]
+        elif request.facet_prefixes:
             # A join, not IN: the planner then walks the (document, tag) index once per match instead of
             # scanning every tag row.
             cursor.execute(
@@ -171,7 +184,22 @@ def find(request: Request) -> Hits:
                 sql.params,
             )
             facets = _facets(cursor.fetchall(), request.facet_prefixes)
+        if browse_key and cached is None:
+            cache.set(browse_key, (total, facets), BROWSE_CACHE_SECONDS)
     return Hits(keys=keys, total=total, facets=facets)
+
+
+def _browse_cache_key(request: Request) -> str | None:
+    if BROWSE_CACHE_SECONDS <= 0:
+        return None
+    filters = "|".join(",".join(sorted(group)) for group in sorted(request.tag_groups))
+    digest = hashlib.sha256(f"{filters}#{','.join(request.facet_prefixes)}".encode()).hexdigest()[:32]
+    return f"search:browse:{index_generation()}:{digest}"
+
+
+def index_generation() -> int:
+    """Changes whenever the index does, so cached browse counts never outlive a write."""
+    return int(cache.get_or_set(GENERATION_KEY, 1, None) or 1)
 
 
 def _find_near(request: Request, sql: _Sql) -> Hits:

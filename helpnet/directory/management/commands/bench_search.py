@@ -22,6 +22,7 @@ from helpnet.directory.demo.generate import generate_services
 from helpnet.directory.models import Attribute, Location, Service, ServiceArea
 from helpnet.directory.queries import SearchParams, listed_services, search_services, with_public_relations
 from helpnet.organizations.geography import MUNICIPALITIES
+from helpnet.search import queries as search_queries
 
 # What people type: needs in sl/da/en, inflected, without diacritics, with typos and towns.
 TEXTS = (
@@ -152,6 +153,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--skip-index", action="store_true", help="Reuse the index already built.")
         parser.add_argument("--skip-baseline", action="store_true")
+        parser.add_argument(
+            "--browse-cache", action="store_true", help="Keep the browse-count cache on (off by default)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         wanted = options["services"]
@@ -174,6 +178,9 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA optimize")
                 cursor.execute("ANALYZE")
+        if not options["browse_cache"]:
+            # The mix repeats filter combinations: cached counts would flatter the figures.
+            search_queries.BROWSE_CACHE_SECONDS = 0
         mix = query_mix(options["queries"], seed=options["seed"])
         for _kind, params in mix[:20]:  # warm the lemmatiser's dictionaries and the database cache
             search_services(params)
