@@ -270,6 +270,8 @@ class TableRules:
     data_fields: list[str]  # HSDS fields that make the record's content (not links, not extensions)
     link_fields: list[str]
     plain_text: dict[str, int | None]  # text fields with nothing to check but their length
+    blanks: dict[str, Any]  # the blank value of each data field
+    required: list[str]
 
 
 def kind_of(model_field: models.Field[Any, Any]) -> str:
@@ -365,7 +367,9 @@ def table_rules(table: str) -> TableRules:
         for name, rule in rules.items()
         if rule.kind == "text" and not (rule.choices or rule.url or rule.email)
     }
-    return TableRules(table, model, rules, data_fields, link_fields, plain_text)
+    blanks = {name: blank(rules[name]) for name in data_fields}
+    required = [name for name, rule in rules.items() if rule.required]
+    return TableRules(table, model, rules, data_fields, link_fields, plain_text, blanks, required)
 
 
 # --- Flattening nested objects -------------------------------------------------------------------------
@@ -779,6 +783,7 @@ class Importer:
         data = {**data, **{k: v for k, v in row.implied.items() if v is not None}}
         row.data = data
         values: dict[str, Any] = {}
+        invalid: set[str] = set()
         plain = rules.plain_text
         for name, raw in data.items():
             rule = rules.rules.get(name)
@@ -793,14 +798,13 @@ class Importer:
                 values[name] = parse_value(raw, rule, row.text)
             except Invalid as exc:
                 self.problem(record, row, name, exc.message)
+                invalid.add(name)
         if not row.text:
             # A JSON object is the whole record: HSDS fields left out are blank.
-            for name in rules.data_fields:
-                if name not in data:
-                    values[name] = blank(rules.rules[name])
-        for name, rule in rules.rules.items():
-            if not rule.required or (name in data and name not in values):
-                continue  # not required, or already reported as invalid
+            values = {**rules.blanks, **values}
+        for name in rules.required:
+            if name in invalid:
+                continue  # already reported
             if values.get(name) in (None, ""):
                 self.problem(record, row, name, _("is required"))
         if row.table == "schedule" and values.get("timezone") is None:
