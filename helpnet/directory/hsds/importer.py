@@ -1206,8 +1206,9 @@ class Importer:
 
     def refresh(self, ids: list[uuid.UUID], *, index_each: bool) -> None:
         """Derived data of the changed services: occurrences from schedules, and the search index."""
-        for start in range(0, len(ids), 500):
-            services = list(dm.Service.objects.filter(pk__in=ids[start : start + 500]).order_by())
+        # 200: SQLite refuses the schedules prefetch for about a thousand services (expression tree depth).
+        for start in range(0, len(ids), 200):
+            services = list(dm.Service.objects.filter(pk__in=ids[start : start + 200]).order_by())
             schedules.prefetch_schedules(services)
             for service in services:
                 with transaction.atomic():

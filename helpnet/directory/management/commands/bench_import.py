@@ -192,9 +192,10 @@ class Command(BaseCommand):
         )
         sample = list(Service.objects.order_by("pk")[: options["occurrence_sample"]])
         started, cpu = time.perf_counter(), time.process_time()
-        schedules.prefetch_schedules(sample)
-        for service in sample:
-            schedules.refresh_occurrences(service)
+        for start in range(0, len(sample), 200):
+            schedules.prefetch_schedules(sample[start : start + 200])
+            for service in sample[start : start + 200]:
+                schedules.refresh_occurrences(service)
         per_service = (time.process_time() - cpu) / max(len(sample), 1)
         self.stdout.write(
             f"derived: opening times of {len(sample)} services in {time.perf_counter() - started:.1f} s wall, "
