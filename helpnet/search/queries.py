@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 from helpnet.lib.geo import bounding_box, haversine_km
 
@@ -141,6 +141,15 @@ def _facets(rows: list[tuple[str, int]], prefixes: tuple[str, ...]) -> dict[str,
 
 def find(request: Request) -> Hits:
     """Keys of the matching documents for one page, the total, facet counts and distances."""
+    backend = get_backend()
+    if not backend.search_settings:
+        return _find(request)
+    with transaction.atomic():
+        backend.prepare_search()
+        return _find(request)
+
+
+def _find(request: Request) -> Hits:
     groups = query_groups(request.text, request.lang) if request.text.strip() else []
     # When at least a page of services matches every word, those are the answer (precise, and a far
     # smaller set to rank and count at scale); otherwise any word may match ("mož pije": no service

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from helpnet.directory import indexing, vocabulary
@@ -28,6 +29,10 @@ from helpnet.organizations.models import Municipality
 from helpnet.organizations.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
+
+# On PostgreSQL the index statements run in their own (nested) transaction with SET LOCAL enable_seqscan:
+# SAVEPOINT, SET, RELEASE.
+PG_SEARCH_SETTINGS = 3 if connection.vendor == "postgresql" else 0
 
 
 def need(code: str) -> TaxonomyTerm:
@@ -284,11 +289,11 @@ def test_query_count_does_not_grow_with_the_number_of_results(django_assert_num_
         make_service(f"Nasilje {i}", needs=("violence",), municipality="sevnica", point=(46.0, 15.3))
     # count, page keys, facet counts; the page's services (+ organisation), then prefetches: locations
     # (+ municipality), addresses, service areas, their municipalities
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(8 + PG_SEARCH_SETTINGS):
         search_services(SearchParams(q="nasilje", need=("violence",)))
     for i in range(10):
         make_service(f"Nasilje več {i}", needs=("violence",), municipality="sevnica", point=(46.0, 15.3))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(8 + PG_SEARCH_SETTINGS):
         result = search_services(SearchParams(q="nasilje", need=("violence",)))
     assert result.total == 13
 
@@ -297,5 +302,5 @@ def test_query_count_with_a_position_is_constant(django_assert_num_queries: Any)
     for i in range(3):
         make_service(f"Nasilje {i}", municipality="sevnica", point=(46.0, 15.3))
     # one candidate fetch with points; the page's services and their 4 prefetch queries
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6 + PG_SEARCH_SETTINGS):
         search_services(SearchParams(q="nasilje", lat=46.0, lng=15.3, radius_km=10))

@@ -15,6 +15,12 @@ Groups = list[list[Alternative]]
 class Backend(Protocol):
     def create(self) -> None: ...
 
+    search_settings: bool  # whether prepare_search has anything to set (it then needs a transaction)
+
+    def prepare_search(self) -> None:
+        """Per-transaction planner settings for the search statements (called inside an atomic block)."""
+        ...
+
     def prepare_bulk(self) -> None:
         """Tune the connection for a rebuild of the whole index."""
         ...

@@ -63,6 +63,15 @@ class PostgresBackend:
                 "CREATE INDEX IF NOT EXISTS search_document_vector ON search_document USING gin (vector)"
             )
 
+    search_settings = True
+
+    def prepare_search(self) -> None:
+        # The planner prices "vector @@ query" on a sequential scan as cheap, but every row's vector is
+        # TOASTed and must be decompressed: at 100 000 services a common word took 800 ms that way
+        # and 66 ms through the GIN index. SET LOCAL ends with the search's own transaction.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+
     def prepare_bulk(self) -> None:
         """PostgreSQL's buffers are the server's business."""
 

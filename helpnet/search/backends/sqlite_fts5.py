@@ -35,6 +35,11 @@ class SqliteBackend:
                 "tokenize = 'unicode61 remove_diacritics 2')"
             )
 
+    search_settings = False
+
+    def prepare_search(self) -> None:
+        """FTS5 is always the access path on SQLite."""
+
     def prepare_bulk(self) -> None:
         # A rebuild touches every page of the FTS and tag b-trees; the 2 MB default cache thrashes.
         with connection.cursor() as cursor:

@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from helpnet.search.actions import IndexDocument, index_documents, remove_documents
 from helpnet.search.queries import Request, find
@@ -25,7 +26,8 @@ def test_browsing_twice_reuses_the_counts(django_assert_num_queries: Any) -> Non
     add("muni:sevnica", "need:violence")
     find(browse())
     # only the page of keys: total and facet counts come from the cache
-    with django_assert_num_queries(1):
+    # (PostgreSQL adds SAVEPOINT, SET LOCAL enable_seqscan, RELEASE around the search)
+    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 1):
         hits = find(browse())
     assert (hits.total, hits.facets) == (1, {"need:violence": 1})
 
