@@ -11,7 +11,6 @@ import codecs
 import csv
 import io
 import json
-import os
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -625,7 +624,3 @@ def read_csv(
                 _("%(name)s cannot be read as CSV near line %(line)s: %(reason)s.")
                 % {"name": name, "line": line + 1, "reason": exc}
             ) from None
-
-
-def file_size(path: Path) -> int:
-    return os.stat(path).st_size if path.is_file() else 0

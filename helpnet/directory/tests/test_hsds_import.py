@@ -425,6 +425,27 @@ def test_imported_services_get_occurrences_and_search_index(tmp_path: Path, monk
     )
 
 
+def test_a_big_import_refreshes_derived_data_after_it_committed(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(importer_module, "BIG_IMPORT", 1)
+    rebuilt: list[bool] = []
+    monkeypatch.setattr(importer_module.indexing, "reindex_all", lambda: rebuilt.append(True) or 0)
+
+    report = import_hsds(write_json(tmp_path, [service(1), service(2)]))
+
+    assert rebuilt == [True]
+    assert report.services_refreshed == 2
+
+
+def test_a_big_import_can_leave_derived_data_to_cron(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(importer_module, "BIG_IMPORT", 1)
+
+    report = import_hsds(write_json(tmp_path, [service(1), service(2)]), defer_derived=True)
+
+    assert report.services_refreshed == 0
+    assert any("refresh_occurrences" in note for note in report.source.notes)
+    assert dm.Service.objects.count() == 2
+
+
 # --- the command ---------------------------------------------------------------------------------------
 
 
