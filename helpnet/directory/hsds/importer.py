@@ -12,6 +12,8 @@ Upsert rules (documented for data stewards):
 * in JSON an object is the whole record: an HSDS field left out means blank. In CSV a missing column is left
   as it is. Parent links (``*_id``) and our extensions (translations, municipality, …) left out are kept;
 * nothing is deleted: rows missing from the file stay;
+* API pages are read too (``{"contents": [...]}``, e.g. the official ``service_list.json``): their items carry
+  the one-to-one fields (plus ``organization`` and ``program``), so they update those and keep the children;
 * links to a parent organization, a parent term or a taxonomy that are in neither the file nor the database
   are left empty with a warning (they often point into another publisher's data); every other unknown link
   is an error.
@@ -498,11 +500,21 @@ class Importer:
                 )
             )
             rejected_records.add(link.where)
+            key = link.row_id.int
+            was_created = key in self.created[link.table]
+            self.seen.rows[link.table].pop(key, None)
+            for outcome, counter in (
+                (self.created, self.report.created),
+                (self.updated, self.report.updated),
+            ):
+                if key in outcome[link.table]:
+                    outcome[link.table].discard(key)
+                    counter[link.table] -= 1
             if self.writing:
                 # --skip-invalid: the row was written before its link could be checked; take it out again.
                 rule = table_rules(link.table).rules[link.name]
                 rows = MODELS[link.table]._default_manager.filter(pk=link.row_id)
-                if link.row_id.int in self.created[link.table]:
+                if was_created:
                     rows.delete()
                 elif rule.nullable:
                     rows.update(**{rule.attname: None})

@@ -195,6 +195,14 @@ def test_official_files_as_published_are_refused_for_their_impossible_latitude()
     assert counts()["service"] == 0
 
 
+def test_skip_invalid_does_not_count_or_keep_rows_whose_link_is_missing(tmp_path: Path) -> None:
+    report = import_hsds(OFFICIAL / "csv", skip_invalid=True)
+
+    assert report.created["service_capacity"] == 0
+    assert dm.ServiceCapacity.objects.count() == 0
+    assert dm.Service.objects.count() == 1
+
+
 def test_official_csv_package_as_published_reports_each_link_to_a_missing_row() -> None:
     report = import_hsds(OFFICIAL / "csv", skip_invalid=True)
 
