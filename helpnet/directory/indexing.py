@@ -21,6 +21,7 @@ from helpnet.search import actions as search_actions
 from helpnet.search.actions import IndexDocument, Thesaurus
 
 from . import vocabulary
+from .freshness import exclude_expired, staleness
 from .models import (
     Address,
     Attribute,
@@ -220,7 +221,9 @@ def documents(services: QuerySet[Service]) -> Iterator[IndexDocument]:
     Rows are read as plain values rather than model instances: building a million documents is
     dominated by object creation otherwise.
     """
-    listed = services.filter(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
+    listed = exclude_expired(
+        services.filter(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
+    )
     ids = list(listed.order_by("pk").values_list("pk", flat=True))
     terms = _load_terms() if ids else {}
     orgs: dict[UUID, dict[str, Any]] = {}
@@ -237,10 +240,18 @@ def documents(services: QuerySet[Service]) -> Iterator[IndexDocument]:
 
 def index_service(service: Service) -> None:
     """(Re)index one service inside the caller's transaction."""
-    if not service.is_listed:
+    if not service.is_listed or staleness(service) == "expired":
         search_actions.remove_documents([service.pk])
         return
     search_actions.index_documents(documents(Service.objects.filter(pk=service.pk)))
+
+
+def unindex_expired() -> int:
+    """Drop from the index the services whose confirmation ran out since yesterday (run nightly)."""
+    expired = Service.objects.exclude(pk__in=exclude_expired(Service.objects.all()).values("pk"))
+    ids = list(expired.values_list("pk", flat=True))
+    search_actions.remove_documents(ids)
+    return len(ids)
 
 
 def unindex_services(ids: Iterable[UUID]) -> None:

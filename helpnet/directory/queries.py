@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from helpnet.search import queries as search_queries
 
+from .freshness import exclude_expired
 from .models import (
     Closure,
     Occurrence,
@@ -46,8 +47,11 @@ class SearchResult:
 
 
 def listed_services() -> QuerySet[Service]:
-    """Services the public may see: active or temporarily closed (never inactive or defunct)."""
-    return Service.objects.filter(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
+    """Services the public may see: active or temporarily closed (never inactive or defunct), and
+    confirmed by their owner within HELPNET_HIDE_MONTHS (stale data hurts people more than none)."""
+    return exclude_expired(
+        Service.objects.filter(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
+    )
 
 
 def with_public_relations(services: QuerySet[Service]) -> QuerySet[Service]:

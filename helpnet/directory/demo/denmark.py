@@ -673,7 +673,7 @@ SERVICES: tuple[Svc, ...] = (
         application_process_en="Call and get a first session within a week.",
         phone="70 20 23 55",
         languages=("da", "en"),
-        verified_days_ago=700,
+        verified_days_ago=460,
     ),
     Svc(
         "maends-modested-vanlose",

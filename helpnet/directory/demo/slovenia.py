@@ -1176,7 +1176,7 @@ SERVICES: tuple[Svc, ...] = (
         application_process="Napotnica osebnega zdravnika ali prijava v CKZ.",
         application_process_en="Referral from your doctor or sign up at the CKZ.",
         phone="07 499 14 55",
-        verified_days_ago=700,
+        verified_days_ago=420,
     ),
     Svc(
         "zd-trbovlje-ckz",
@@ -1471,7 +1471,7 @@ SERVICES: tuple[Svc, ...] = (
         application_process="Pokličite enoto Litija; pridemo na prvi obisk.",
         application_process_en="Call the Litija office; we come for a first visit.",
         phone="01 890 04 20",
-        verified_days_ago=600,
+        verified_days_ago=500,
     ),
     # --- Schools ---
     Svc(

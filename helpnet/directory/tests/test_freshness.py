@@ -8,7 +8,7 @@ import time_machine
 from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from helpnet.directory import freshness
 from helpnet.directory.models import Metadata, ReviewReminder, Service
@@ -100,14 +100,14 @@ def test_exclude_expired_keeps_an_old_service_verified_recently():
 
 def test_staleness_notice_warns_that_a_stale_service_may_be_out_of_date():
     service = ServiceFactory(assured_date=dt.date(2025, 1, 15))
-    with time_machine.travel(_at(dt.date(2026, 2, 1))):
+    with time_machine.travel(_at(dt.date(2026, 2, 1))), translation.override("en"):
         html = render_to_string("directory/_staleness_notice.html", {"service": service})
     assert "may be out of date" in html
 
 
 def test_staleness_notice_stays_quiet_about_a_fresh_service():
     service = ServiceFactory(assured_date=dt.date(2026, 1, 15))
-    with time_machine.travel(_at(dt.date(2026, 2, 1))):
+    with time_machine.travel(_at(dt.date(2026, 2, 1))), translation.override("en"):
         html = render_to_string("directory/_staleness_notice.html", {"service": service})
     assert "may be out of date" not in html
 

@@ -394,7 +394,7 @@ def test_service_page_warns_when_the_information_may_be_out_of_date(client, org_
     stale = ServiceFactory(organization=org_a, assured_date=dt.date(2025, 1, 15))
     with time_machine.travel(_at(dt.date(2026, 2, 1))):
         content = client.get(stale.get_absolute_url()).content.decode()
-    assert "This information may be out of date." in content
+    assert "Ti podatki morda niso več aktualni." in content  # the page speaks the language of its URL
 
 
 def test_confirm_page_offers_a_login_that_leads_to_the_edit_page(client, service, editor):
