@@ -112,6 +112,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "sl"
 LANGUAGES = [("sl", _("Slovenian")), ("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["helpnet.lib.formats"]
 TIME_ZONE = "Europe/Ljubljana"
 USE_I18N = True
 USE_TZ = True
