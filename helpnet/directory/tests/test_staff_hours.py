@@ -246,3 +246,20 @@ def test_organisation_admin_saves_opening_hours(org_admin: Any, service: Any) ->
     client.force_login(org_admin)
     client.post(_url(service), _post([{"days": ["FR"], "opens_at": "08:00", "closes_at": "09:00"}]))
     assert Schedule.objects.get().byday == "FR"
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("sl", "Ura zaprtja mora biti po uri odprtja."),
+        ("da", "Lukketidspunktet skal være efter åbningstidspunktet."),
+    ],
+)
+def test_the_error_speaks_the_language_of_the_page(
+    editor_client: Client, service: Any, lang: str, message: str
+) -> None:
+    with translation.override(lang):
+        url = reverse("directory:service_hours", args=[service.pk])
+    response = editor_client.post(url, _post([{"days": ["MO"], "opens_at": "12:00", "closes_at": "09:00"}]))
+    assert message in response.content.decode()
+    assert Schedule.objects.count() == 0
