@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from helpnet.search import queries as search_queries
@@ -161,7 +161,12 @@ def public_service_page(today: dt.date) -> QuerySet[Service]:
 
 def listed_services_in_order(ids: list[UUID]) -> list[Service]:
     """The listed services among ``ids``, in the order given; unknown or unlisted ids drop out."""
-    found = {s.pk: s for s in with_public_relations(listed_services().filter(pk__in=ids))}
+    # The listed test is a per-row subquery rather than part of the WHERE: next to the status condition,
+    # SQLite otherwise walks the status index over every service instead of looking up the ids
+    # (16 ms instead of 2 ms at 10 000 services).
+    listed = Exists(listed_services().filter(pk=OuterRef("pk")))
+    candidates = Service.objects.filter(pk__in=ids).alias(listed=listed).filter(listed=True)
+    found = {s.pk: s for s in with_public_relations(candidates)}
     return [found[pk] for pk in ids if pk in found]
 
 
