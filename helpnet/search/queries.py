@@ -6,6 +6,8 @@ inside the bounding box whose exact distances, facets and order are computed her
 """
 
 import hashlib
+import heapq
+import math
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -15,7 +17,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from helpnet.lib.geo import bounding_box, haversine_km
+from helpnet.lib.geo import EARTH_RADIUS_KM, bounding_box
 
 from . import normalize
 from .backends import Groups, get_backend, safe_token
@@ -30,6 +32,8 @@ MIN_ALL_WORDS_HITS = 20
 # Browsing without words (the home and municipality pages) counts facets over a large part of the
 # index; those counts are kept this long per filter combination (0 switches the cache off).
 BROWSE_CACHE_SECONDS = 60
+# Facet counts for at most this many matches are read from the documents' tag strings (see _find).
+FACETS_FROM_TAG_STRINGS_MAX = 5000
 # With a position, relevance and nearness are blended: nearness 1 at the door, 0.5 at this distance.
 HALF_NEARNESS_KM = 5.0
 DISTANCE_WEIGHT = 0.35
@@ -173,17 +177,25 @@ def _find(request: Request) -> Hits:
             total = cursor.fetchone()[0]
         if total == 0:
             return Hits(keys=[], total=0)
+        # Without words every score is 0: leaving it out of the ORDER BY lets the planner walk the
+        # (demoted, sort_name) index instead of sorting every service.
+        order_by = "d.demoted, score DESC, d.sort_name, d.id" if groups else "d.demoted, d.sort_name, d.id"
         cursor.execute(
-            sql.select(
-                f"d.key, {sql.score} AS score",
-                "ORDER BY d.demoted, score DESC, d.sort_name, d.id LIMIT %s OFFSET %s",
-            ),
+            sql.select(f"d.key, {sql.score} AS score", f"ORDER BY {order_by} LIMIT %s OFFSET %s"),
             [*sql.params, max(request.limit, 0), max(request.offset, 0)],
         )
         keys = [_as_uuid(row[0]) for row in cursor.fetchall()]
         facets: dict[str, int] = {}
         if cached is not None:
             facets = cached[1]
+        elif request.facet_prefixes and total <= FACETS_FROM_TAG_STRINGS_MAX:
+            # Up to a few thousand matches, reading each document's own tag string and counting here is
+            # several times cheaper than joining the tag table and grouping (1-2 ms instead of 5-15 ms).
+            cursor.execute(sql.select("d.tags"), sql.params)
+            counts: Counter[str] = Counter()
+            for (tags,) in cursor.fetchall():
+                counts.update(set(tags.split()))
+            facets = _facets(list(counts.items()), request.facet_prefixes)
         elif request.facet_prefixes:
             # A join, not IN: the planner then walks the (document, tag) index once per match instead of
             # scanning every tag row.
@@ -225,31 +237,42 @@ def _find_near(request: Request, sql: _Sql) -> Hits:
             [*sql.params, min_lat, max_lat, min_lng, max_lng],
         )
         rows = cursor.fetchall()
+    # A town without words puts most of the index in the box (7 000 rows at 10 000 services): the loop
+    # below is haversine_km inlined with the centre's terms computed once (the same operations in the same
+    # order, so the same distances), and the facets are counted in one pass over the joined tags.
+    phi1 = math.radians(lat)
+    cos_phi1 = math.cos(phi1)
+    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
     best: dict[object, tuple[float, float, bool, str, str]] = {}
     for key, score, demoted, sort_name, tags, p_lat, p_lng in rows:
-        distance = haversine_km(lat, lng, p_lat, p_lng)
-        if distance <= radius and (key not in best or distance < best[key][0]):
-            best[key] = (distance, float(score or 0.0), bool(demoted), sort_name, tags)
+        phi2 = radians(p_lat)
+        a = sin((phi2 - phi1) / 2) ** 2 + cos_phi1 * cos(phi2) * sin(radians(p_lng - lng) / 2) ** 2
+        distance = 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a)))
+        if distance <= radius:
+            known = best.get(key)
+            if known is None or distance < known[0]:
+                best[key] = (distance, float(score or 0.0), bool(demoted), sort_name, tags)
     top_score = max((v[1] for v in best.values()), default=0.0) or 1.0
 
     def order(item: tuple[object, tuple[float, float, bool, str, str]]) -> tuple[bool, float, str]:
         distance, score, demoted, sort_name, _tags = item[1]
-        nearness = 1.0 / (1.0 + distance / HALF_NEARNESS_KM)
         if request.sort == "distance":
             return (demoted, distance, sort_name)
+        nearness = 1.0 / (1.0 + distance / HALF_NEARNESS_KM)
         blended = (1 - DISTANCE_WEIGHT) * (score / top_score) + DISTANCE_WEIGHT * nearness
         return (demoted, -blended, sort_name)
 
-    ranked = sorted(best.items(), key=order)
-    page = ranked[max(request.offset, 0) : max(request.offset, 0) + max(request.limit, 0)]
-    counts: Counter[str] = Counter()
+    start = max(request.offset, 0)
+    # Only the requested page is ordered (nsmallest is sorted()[:n], ties kept in the same order).
+    page = heapq.nsmallest(start + max(request.limit, 0), best.items(), key=order)[start:]
+    facets: dict[str, int] = {}
     if request.facet_prefixes:
-        for _key, (_d, _s, _dem, _n, tags) in ranked:
-            counts.update(t for t in tags.split() if t.startswith(request.facet_prefixes))
+        counts = Counter(" ".join(v[4] for v in best.values()).split())
+        facets = {tag: n for tag, n in counts.items() if tag.startswith(request.facet_prefixes)}
     return Hits(
         keys=[_as_uuid(key) for key, _v in page],
-        total=len(ranked),
-        facets=dict(counts),
+        total=len(best),
+        facets=facets,
         distances_km={_as_uuid(key): round(v[0], 2) for key, v in page},
     )
 
