@@ -45,3 +45,35 @@ def test_a_removed_document_invalidates_cached_counts() -> None:
     find(browse())
     remove_documents([key])
     assert find(browse()).facets == {"need:addiction": 1}
+
+
+def near_sevnica() -> Request:
+    return Request(near=(46.0092, 15.3150), sort="distance", facet_prefixes=("need:",))
+
+
+def add_near(*tags: str) -> uuid.UUID:
+    key = uuid.uuid4()
+    index_documents(
+        [IndexDocument(key=key, fields={"name": [("Storitev", "sl")]}, tags=tags, points=[(46.01, 15.31)])]
+    )
+    return key
+
+
+def test_browsing_near_a_town_twice_reuses_the_whole_answer(django_assert_num_queries: Any) -> None:
+    key = add_near("need:violence")
+    first = find(near_sevnica())
+    # PostgreSQL still opens and releases the search's savepoint with its planner setting
+    with django_assert_num_queries(3 if connection.vendor == "postgresql" else 0):
+        again = find(near_sevnica())
+    assert (again.keys, again.total, again.facets) == (
+        first.keys,
+        1,
+        {"need:violence": 1},
+    ) and first.keys == [key]
+
+
+def test_a_new_document_near_the_town_invalidates_the_cached_answer() -> None:
+    add_near("need:violence")
+    find(near_sevnica())
+    add_near("need:addiction")
+    assert find(near_sevnica()).total == 2
