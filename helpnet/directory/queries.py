@@ -15,6 +15,7 @@ from .models import (
     Closure,
     Occurrence,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     TaxonomyTerm,
 )
@@ -62,7 +63,8 @@ def with_public_relations(services: QuerySet[Service]) -> QuerySet[Service]:
                 "location", "location__municipality"
             ).prefetch_related("location__addresses"),
         ),
-        "service_areas__municipality",
+        # One query with its municipality joined, not two.
+        Prefetch("service_areas", queryset=ServiceArea.objects.select_related("municipality")),
     )
 
 
