@@ -32,7 +32,7 @@ MIN_ALL_WORDS_HITS = 20
 # Browsing without words (the home and municipality pages) counts facets over a large part of the
 # index; those counts are kept this long per filter combination (0 switches the cache off).
 BROWSE_CACHE_SECONDS = 60
-# Facet counts for at most this many matches are read from the documents' tag strings (see _find).
+# Totals and facet counts for at most this many matches come from the documents' tag strings (_count).
 FACETS_FROM_TAG_STRINGS_MAX = 5000
 # With a position, relevance and nearness are blended: nearness 1 at the door, 0.5 at this distance.
 HALF_NEARNESS_KM = 5.0
@@ -175,15 +175,10 @@ def _find(request: Request) -> Hits:
     browse_key = _browse_cache_key(request) if not groups and request.restrict is None else None
     cached = cache.get(browse_key) if browse_key else None
     with connection.cursor() as cursor:
-        if cached is not None:
-            total = cached[0]
-        else:
-            cursor.execute(sql.select("count(*)"), sql.params)
-            total = cursor.fetchone()[0]
+        total, facets = cached if cached is not None else _count(cursor, sql, request)
         if total < MIN_ALL_WORDS_HITS and len(groups) > 1:
             sql = _Sql(request, groups)
-            cursor.execute(sql.select("count(*)"), sql.params)
-            total = cursor.fetchone()[0]
+            total, facets = _count(cursor, sql, request)
         if total == 0:
             return Hits(keys=[], total=0)
         # Without words every score is 0: leaving it out of the ORDER BY lets the planner walk the
@@ -194,29 +189,36 @@ def _find(request: Request) -> Hits:
             [*sql.params, max(request.limit, 0), max(request.offset, 0)],
         )
         keys = [_as_uuid(row[0]) for row in cursor.fetchall()]
-        facets: dict[str, int] = {}
-        if cached is not None:
-            facets = cached[1]
-        elif request.facet_prefixes and total <= FACETS_FROM_TAG_STRINGS_MAX:
-            # Up to a few thousand matches, reading each document's own tag string and counting here is
-            # several times cheaper than joining the tag table and grouping (1-2 ms instead of 5-15 ms).
-            cursor.execute(sql.select("d.tags"), sql.params)
-            counts: Counter[str] = Counter()
-            for (tags,) in cursor.fetchall():
-                counts.update(set(tags.split()))
-            facets = _facets(list(counts.items()), request.facet_prefixes)
-        elif request.facet_prefixes:
-            # A join, not IN: the planner then walks the (document, tag) index once per match instead of
-            # scanning every tag row.
-            cursor.execute(
-                f"SELECT t.tag, count(*) FROM ({sql.select('d.id AS id')}) m "  # noqa: S608 - built from constants
-                "JOIN search_documenttag t ON t.document_id = m.id GROUP BY t.tag",
-                sql.params,
-            )
-            facets = _facets(cursor.fetchall(), request.facet_prefixes)
         if browse_key and cached is None:
             cache.set(browse_key, (total, facets), BROWSE_CACHE_SECONDS)
     return Hits(keys=keys, total=total, facets=facets)
+
+
+def _count(cursor: Any, sql: _Sql, request: Request) -> tuple[int, dict[str, int]]:
+    """The number of matches and, when asked for, the facet counts over them."""
+    if request.facet_prefixes:
+        # Up to a few thousand matches, reading each document's own tag string is one statement for
+        # both the total and the facets, and several times cheaper than joining the tag table and
+        # grouping (1-2 ms instead of 5-15 ms at 10 000 services).
+        cursor.execute(sql.select("d.tags", f"LIMIT {FACETS_FROM_TAG_STRINGS_MAX + 1}"), sql.params)
+        rows = cursor.fetchall()
+        if len(rows) <= FACETS_FROM_TAG_STRINGS_MAX:
+            counts: Counter[str] = Counter()
+            for (tags,) in rows:
+                counts.update(set(tags.split()))
+            return len(rows), _facets(list(counts.items()), request.facet_prefixes)
+    cursor.execute(sql.select("count(*)"), sql.params)
+    total = int(cursor.fetchone()[0])
+    if not request.facet_prefixes or total == 0:
+        return total, {}
+    # A join, not IN: the planner then walks the (document, tag) index once per match instead of
+    # scanning every tag row.
+    cursor.execute(
+        f"SELECT t.tag, count(*) FROM ({sql.select('d.id AS id')}) m "  # noqa: S608 - built from constants
+        "JOIN search_documenttag t ON t.document_id = m.id GROUP BY t.tag",
+        sql.params,
+    )
+    return total, _facets(cursor.fetchall(), request.facet_prefixes)
 
 
 def _browse_cache_key(request: Request) -> str | None:
