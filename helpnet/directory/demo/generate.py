@@ -324,7 +324,10 @@ class _Generator:
             f"{tpl.description} {extra}".strip(),
             status.value,
             "",
-            self.today - dt.timedelta(days=rng.randint(0, 730)),
+            self.today
+            - dt.timedelta(
+                days=rng.randint(0, 500)
+            ),  # within 16 months: all listed, some "may be out of date"
             tpl.lang,
             translations,
         )
