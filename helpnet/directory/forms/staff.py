@@ -92,6 +92,22 @@ def _textarea(rows: int = 4) -> forms.Textarea:
 # --- service ------------------------------------------------------------------------------------
 
 
+# The service fields the form edits as they are (the rest are derived rows: terms, areas, phone…).
+SERVICE_FIELDS = (
+    "name",
+    "description",
+    "original_language",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "application_process",
+    "fees_description",
+    "email",
+    "url",
+    "status",
+)
+
+
 class ServiceForm(forms.Form):
     name = forms.CharField(label=_("Name of the service"), max_length=255)
     description = forms.CharField(
@@ -194,22 +210,7 @@ class ServiceForm(forms.Form):
 
     @staticmethod
     def initial_for(service: Service) -> dict[str, Any]:
-        initial: dict[str, Any] = {
-            name: getattr(service, name)
-            for name in (
-                "name",
-                "description",
-                "original_language",
-                "eligibility_description",
-                "minimum_age",
-                "maximum_age",
-                "application_process",
-                "fees_description",
-                "email",
-                "url",
-                "status",
-            )
-        }
+        initial: dict[str, Any] = {name: getattr(service, name) for name in SERVICE_FIELDS}
         codes: dict[str, list[str]] = {NEED_AREA: [], TARGET_GROUP: []}
         for link_type, code in service_term_codes(service):
             codes.setdefault(link_type, []).append(code)
@@ -230,22 +231,7 @@ class ServiceForm(forms.Form):
 
     def to_input(self) -> ServiceInput:
         data = self.cleaned_data
-        fields = {
-            name: data[name]
-            for name in (
-                "name",
-                "description",
-                "original_language",
-                "eligibility_description",
-                "minimum_age",
-                "maximum_age",
-                "application_process",
-                "fees_description",
-                "email",
-                "url",
-                "status",
-            )
-        }
+        fields = {name: data[name] for name in SERVICE_FIELDS}
         translations = {
             code: {name: data.get(f"{name}_{code}", "") for name in ("name", "description")}
             for code, _n in self.translation_languages
