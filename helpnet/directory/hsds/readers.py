@@ -301,7 +301,7 @@ def object_record(obj: Any, where: str) -> Iterator[Record | LineProblem]:
     if entity is None:
         yield LineProblem(
             where,
-            _("Could not tell what this object is: a service needs a status, an organization a name."),
+            _("Could not tell what this object is: a service needs a status, an organisation a name."),
         )
         return
     yield Record(where, entity, obj, nested=True)
@@ -537,7 +537,7 @@ def read_package(package: Package, source: Source) -> Iterator[Record | LineProb
     unknown = [n for n in names if n.lower().endswith(".csv") and n not in {f for f, _d in files.values()}]
     if unknown:
         source.notes.append(
-            _("Ignored files that are no HSDS table: %(names)s.") % {"names": ", ".join(unknown)}
+            _("Ignored files that are not HSDS tables: %(names)s.") % {"names": ", ".join(unknown)}
         )
     if not files:
         raise ImportFileError(_("No HSDS CSV tables were found (organizations.csv, services.csv, …)."))
