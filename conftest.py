@@ -23,6 +23,13 @@ def _fresh_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any) -> None:
+    # Queued work (e-mails, reminders) runs at once in tests; a test that checks the worker path sets
+    # the database backend itself.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def org_a(db: Any) -> Any:
     return OrganizationFactory(name="Organisation A")

@@ -46,6 +46,13 @@ INSTALLED_APPS = [
     "helpnet.organizations",
     "helpnet.search",
     "helpnet.directory",
+    "helpnet.networks",
+    "helpnet.meetings",
+    "helpnet.referrals",
+    "helpnet.planning",
+    "helpnet.learning",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +184,15 @@ HELPNET_API_PUBLISHER = {
     "website": os.environ.get("HELPNET_API_PUBLISHER_WEBSITE", ""),
 }
 # Where e-mailed links point (cron jobs have no request to build absolute URLs from).
+# Background work (django-tasks): e-mails and reminders are queued in the database and run by
+# `helpnet db_worker`. The tests run tasks at once (conftest.py sets the immediate backend).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("HELPNET_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
 HELPNET_BASE_URL = os.environ.get("HELPNET_BASE_URL", "http://localhost:8000")
 
 LOGGING = {

@@ -9,6 +9,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("helpnet.accounts.urls")),
+    path("networks/", include("helpnet.networks.urls")),
+    path("meetings/", include("helpnet.meetings.urls")),
+    path("referrals/", include("helpnet.referrals.urls")),
+    path("plans/", include("helpnet.planning.urls")),
+    path("learning/", include("helpnet.learning.urls")),
     path("", include("helpnet.directory.urls")),
     prefix_default_language=True,
 )

@@ -1,5 +1,8 @@
+from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 
 from helpnet.directory.demo.loader import DEMO_PASSWORD, demo_logins, load_demo
@@ -25,6 +28,14 @@ class Command(BaseCommand):
                 f"Demo data loaded: {result.organizations} organisations, {result.services} services "
                 f"({result.listed_services} public), {result.users_created} new users."
             )
+            # The apps above the directory (networks, meetings, referrals, planning, learning) add their own
+            # demo data from `<app>/demo_data.py`: a function load() -> str (a one-line summary),
+            # idempotent, run in INSTALLED_APPS order.
+            for config in apps.get_app_configs():
+                module_name = f"{config.name}.demo_data"
+                if config.name.startswith("helpnet.") and find_spec(module_name):
+                    summary = import_module(module_name).load()
+                    self.stdout.write(f"{config.label}: {summary}")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():

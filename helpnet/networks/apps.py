@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NetworksConfig(AppConfig):
+    name = "helpnet.networks"
+    default_auto_field = "django.db.models.BigAutoField"
