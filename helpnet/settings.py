@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "helpnet.meetings",
     "helpnet.referrals",
     "helpnet.planning",
+    "helpnet.monitoring",
     "helpnet.learning",
     "django_tasks",
     "django_tasks_db",

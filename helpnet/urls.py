@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("meetings/", include("helpnet.meetings.urls")),
     path("referrals/", include("helpnet.referrals.urls")),
     path("plans/", include("helpnet.planning.urls")),
+    path("monitoring/", include("helpnet.monitoring.urls")),
     path("learning/", include("helpnet.learning.urls")),
     path("", include("helpnet.directory.urls")),
     prefix_default_language=True,
