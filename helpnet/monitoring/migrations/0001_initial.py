@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('networks', '0002_quorum_and_parent_checks'),
+        ('networks', '0001_initial'),
         ('organizations', '0002_municipalities'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
