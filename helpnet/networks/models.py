@@ -69,6 +69,17 @@ class Network(Translatable):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # The quorum rule needs its number: at least one member, or a share between 1 and 100 %.
+            models.CheckConstraint(
+                condition=Q(quorum_rule="majority")
+                | Q(quorum_rule="fixed", quorum_value__gte=1)
+                | Q(quorum_rule="percent", quorum_value__gte=1, quorum_value__lte=100),
+                name="network_quorum_value_fits_rule",
+            ),
+            # Deeper cycles are refused by actions.save_network; a row pointing at itself by the database.
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="network_not_own_parent"),
+        ]
         verbose_name = _("network")
         verbose_name_plural = _("networks")
 
