@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 GREEN = "green"
 AMBER = "amber"
 RED = "red"
@@ -86,5 +88,9 @@ def is_on_time(submitted_at: datetime | date | None, *, on_time_until: date) -> 
     """A report is on time when it was submitted on or before the last on-time day."""
     if submitted_at is None:
         return False
-    day = submitted_at.date() if isinstance(submitted_at, datetime) else submitted_at
+    if isinstance(submitted_at, datetime):
+        # The deadline is a local calendar day: 23:30 on the last day is still on time.
+        day = timezone.localdate(submitted_at) if timezone.is_aware(submitted_at) else submitted_at.date()
+    else:
+        day = submitted_at
     return day <= on_time_until

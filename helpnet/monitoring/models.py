@@ -130,6 +130,22 @@ class Indicator(models.Model):
     breakdowns = models.ManyToManyField(
         DisaggregationCategory, verbose_name=_("breakdowns"), related_name="indicators", blank=True
     )
+    goal = models.ForeignKey(
+        "planning.Goal",
+        verbose_name=_("goal"),
+        related_name="indicators",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    measure = models.ForeignKey(
+        "planning.Measure",
+        verbose_name=_("measure"),
+        related_name="indicators",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
     responsible_organization = models.ForeignKey(
         Organization,
         verbose_name=_("responsible organisation"),
