@@ -13,14 +13,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from helpnet.directory.models import TaxonomyTerm
 from helpnet.networks.models import Network
 from helpnet.organizations.models import Organization, Translatable
-
-StrOrPromise = str | Promise
 
 
 class TrainingNeed(models.Model):
@@ -293,7 +290,7 @@ class Feedback(models.Model):
 
 # The EU Best Practice Portal criteria (DG SANTE, 2017): the first five must be met for a practice to be
 # considered at all ("exclusion criteria"), the other five qualify it.
-CRITERIA: list[tuple[str, StrOrPromise, StrOrPromise]] = [
+CRITERIA: list[tuple[str, Any, Any]] = [
     (
         "relevance",
         _("Relevance"),
