@@ -196,6 +196,9 @@ TASKS = {
 
 HELPNET_BASE_URL = os.environ.get("HELPNET_BASE_URL", "http://localhost:8000")
 
+# Referrals: days after closure until the person's data are pseudonymised (referrals.md §4.3).
+HELPNET_REFERRAL_RETENTION_DAYS = int(os.environ.get("HELPNET_REFERRAL_RETENTION_DAYS", "365"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
