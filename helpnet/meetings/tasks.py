@@ -14,3 +14,10 @@ def send_invitations_task(meeting_id: int) -> int:
 @task()
 def notify_meeting_changed_task(meeting_id: int, cancelled: bool = False) -> int:
     return notifications.deliver_meeting_changed(meeting_id, cancelled=cancelled)
+
+
+@task()
+def send_reminders_task() -> str:
+    from .jobs import send_reminders
+
+    return send_reminders()
