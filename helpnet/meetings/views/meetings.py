@@ -30,6 +30,11 @@ from ..permissions import (
 )
 
 
+def _data(request: HttpRequest) -> Any:
+    """The submitted data, also when a POST is empty (so the form is bound and says what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _error_text(error: ValidationError) -> str:
     return " ".join(str(m) for m in error.messages)
 
@@ -128,7 +133,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(WorkingGroup, network=access.network, pk=group_id) if group_id else None
     if not access.can_manage(group.pk if group else None):
         raise Http404
-    form = MeetingForm(request.POST or None, network=access.network)
+    form = MeetingForm(_data(request), network=access.network)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = actions.create_meeting(
@@ -146,7 +151,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, meeting = _managed_meeting(request, slug, pk)
-    form = MeetingForm(request.POST or None, network=access.network, initial=MeetingForm.initial_for(meeting))
+    form = MeetingForm(_data(request), network=access.network, initial=MeetingForm.initial_for(meeting))
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_meeting(meeting, data=form.to_input(), by=request.user)
@@ -253,7 +258,7 @@ def agenda_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A member proposes an item for this meeting's body (it goes to the backlog)."""
     access = member_access_for(request.user, slug)
     meeting = get_meeting_or_404(access, pk)
-    form = ProposeForm(request.POST or None)
+    form = ProposeForm(_data(request))
     if request.method == "POST" and form.is_valid():
         item = actions.propose_agenda_item(
             access.network, working_group=meeting.working_group, by=request.user, **form.cleaned_data
@@ -317,9 +322,7 @@ def agenda_move(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpR
 def minutes_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, meeting = _managed_meeting(request, slug, pk)
     items = queries.agenda_for(meeting, public_only=False)
-    form = MinutesForm(
-        request.POST or None, items=items, initial={"minutes_summary": meeting.minutes_summary}
-    )
+    form = MinutesForm(_data(request), items=items, initial={"minutes_summary": meeting.minutes_summary})
     if request.method == "POST" and form.is_valid():
         try:
             actions.save_minutes(
@@ -358,9 +361,7 @@ def minutes_lock(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, meeting = _managed_meeting(request, slug, pk)
-    form = DecisionForm(
-        request.POST or None, meeting=meeting, initial={"agenda_item": request.GET.get("item")}
-    )
+    form = DecisionForm(_data(request), meeting=meeting, initial={"agenda_item": request.GET.get("item")})
     if request.method == "POST" and form.is_valid():
         try:
             decision = actions.record_decision(meeting, by=request.user, **form.cleaned_data)
@@ -381,7 +382,7 @@ def decision_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, meeting = _managed_meeting(request, slug, pk)
-    form = ActionForm(request.POST or None, meeting=meeting, initial={"agenda_item": request.GET.get("item")})
+    form = ActionForm(_data(request), meeting=meeting, initial={"agenda_item": request.GET.get("item")})
     if request.method == "POST" and form.is_valid():
         try:
             actions.create_action_item(meeting, by=request.user, **form.cleaned_data)

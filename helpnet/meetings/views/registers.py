@@ -17,7 +17,7 @@ from .. import actions, queries
 from ..forms import AcceptForm, ActionUpdateForm, DecisionSearchForm, GenerateForm, ProposeForm, SeriesForm
 from ..models import ActionItem, AgendaItem, Meeting, MeetingSeries
 from ..permissions import can_update_action, manager_access_for, meetings_visible, member_access_for
-from .meetings import _error_text, _form_error
+from .meetings import _data, _error_text, _form_error
 
 # --- series ---
 
@@ -35,7 +35,7 @@ def series_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
     instance = get_object_or_404(MeetingSeries, network=access.network, pk=pk) if pk else None
     if instance is None:
         instance = MeetingSeries(network=access.network)
-    form = SeriesForm(request.POST or None, instance=instance, network=access.network)
+    form = SeriesForm(_data(request), instance=instance, network=access.network)
     if request.method == "POST" and form.is_valid():
         try:
             series = actions.save_series(form.save(commit=False), by=request.user)
@@ -103,7 +103,7 @@ def backlog(request: HttpRequest, slug: str) -> HttpResponse:
     access = member_access_for(request.user, slug)
     group = _body(access, request)
     group_id = group.pk if group else None
-    form = ProposeForm(request.POST or None)
+    form = ProposeForm(_data(request))
     if request.method == "POST" and form.is_valid():
         actions.propose_agenda_item(access.network, working_group=group, by=request.user, **form.cleaned_data)
         messages.success(
@@ -193,7 +193,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         pk=pk,
     )
     may_update = can_update_action(request.user, access, action)
-    form = ActionUpdateForm(request.POST or None) if may_update else None
+    form = ActionUpdateForm(_data(request)) if may_update else None
     if request.method == "POST":
         if form is None:
             raise Http404
