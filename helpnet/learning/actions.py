@@ -283,7 +283,11 @@ def _move(practice: GoodPractice, allowed: set[str], to: str, **fields: Any) -> 
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=["status", *fields, "updated_at"])
-    return locked
+    # The caller's object follows, so a sequence of transitions on one instance reads naturally.
+    practice.status, practice.updated_at = locked.status, locked.updated_at
+    for name in fields:
+        setattr(practice, name, getattr(locked, name))
+    return practice
 
 
 @transaction.atomic

@@ -51,7 +51,7 @@ def colleague(org_a: Any, network: Any) -> Any:
 
 
 def make_event(network: Any, **fields: Any) -> TrainingEvent:
-    start = timezone.now() + dt.timedelta(days=7)
+    start = (timezone.now() + dt.timedelta(days=7)).replace(microsecond=0)
     values: dict[str, Any] = {
         "title": "Motivational interviewing",
         "start": start,
