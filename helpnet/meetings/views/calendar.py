@@ -22,7 +22,8 @@ from helpnet.networks.models import Network, WorkingGroup, WorkingGroupMember
 from helpnet.networks.permissions import coordinated_networks, member_networks, network_for
 
 from .. import calendar as ics
-from ..models import Meeting, MeetingSeries
+from ..models import Attendance, Meeting, MeetingSeries
+from ..permissions import access_for, get_meeting_or_404
 
 FEED_KINDS = ("network", "group", "person")
 FEED_PAST_DAYS = 180
@@ -122,11 +123,7 @@ def _calendar_response(data: bytes, filename: str) -> HttpResponse:
 @login_not_required
 def meeting_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One meeting to add to a calendar (METHOD:PUBLISH: the downloader need not be an invitee)."""
-    meeting = get_object_or_404(
-        meetings_visible_to(request.user).select_related("network", "working_group", "host_organization"),
-        network__slug=slug,
-        pk=pk,
-    )
+    meeting = get_meeting_or_404(access_for(request.user, slug), pk)
     return _calendar_response(ics.feed_ics([meeting], name=meeting.title), f"meeting-{meeting.pk}.ics")
 
 
@@ -166,12 +163,14 @@ def feed_person(request: HttpRequest, token: str) -> HttpResponse:
     if person is None:
         raise Http404
     groups = WorkingGroupMember.objects.filter(user=person, end_date__isnull=True).values("working_group_id")
-    mine = (
-        Q(pk__in=Meeting.objects.filter(attendances__user=person).values("pk"))
-        | Q(working_group__isnull=True, network__in=member_networks(person).values("pk"))
-        | Q(working_group__in=groups)
+    invited = Q(pk__in=Attendance.objects.filter(user=person).values("meeting_id"))
+    of_my_bodies = Q(working_group__isnull=True, network__in=member_networks(person).values("pk")) | Q(
+        working_group__in=groups
     )
-    meetings = _for_feed(meetings_visible_to(person).filter(mine))
+    # Invitees see the meetings they were invited to (their invitation e-mail said as much already), also as
+    # guests from outside the network; otherwise the usual visibility applies.
+    visible = Q(pk__in=meetings_visible_to(person).values("pk"))
+    meetings = _for_feed(Meeting.objects.filter(invited | (of_my_bodies & visible)))
     return _calendar_response(ics.feed_ics(meetings, name="helpnet"), "my-meetings.ics")
 
 

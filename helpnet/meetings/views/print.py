@@ -5,60 +5,30 @@ else may open a public meeting of a public network and sees its public parts onl
 public agenda items and, once the minutes are approved, the minutes and decisions of those items.
 """
 
-import math
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from helpnet.lib.pdf import html_to_pdf
-from helpnet.networks.models import Network, NetworkMember
-from helpnet.networks.permissions import is_member
 
 from .. import calendar as ics
-from ..models import ActionItem, AgendaItem, Attendance, Meeting
+from ..models import ActionItem, AgendaItem, Meeting
 from ..notifications import open_actions_of_body
-from .calendar import meetings_visible_to
+from ..permissions import access_for, get_meeting_or_404
+from ..queries import quorum_for
 
 APPROVED_MINUTES = (Meeting.MinutesStatus.APPROVED, Meeting.MinutesStatus.LOCKED)
 
 
 def _meeting(request: HttpRequest, slug: str, pk: int) -> tuple[Meeting, bool]:
-    meeting = get_object_or_404(
-        meetings_visible_to(request.user).select_related("network", "working_group", "host_organization"),
-        network__slug=slug,
-        pk=pk,
-    )
-    return meeting, is_member(request.user, meeting.network)
-
-
-def quorum(meeting: Meeting) -> dict[str, Any]:
-    """Organisations with a vote that are present (a primary or a deputy counts the organisation once)."""
-    network = meeting.network
-    voting = set(
-        NetworkMember.objects.filter(
-            network=network, status=NetworkMember.Status.ACTIVE, has_voting_right=True
-        ).values_list("organization_id", flat=True)
-    )
-    present = set(
-        meeting.attendances.filter(
-            presence__in=(Attendance.Presence.PRESENT, Attendance.Presence.REMOTE),
-            on_behalf_of_id__in=voting,
-        ).values_list("on_behalf_of_id", flat=True)
-    )
-    total = len(voting)
-    if network.quorum_rule == Network.QuorumRule.FIXED and network.quorum_value:
-        needed = int(network.quorum_value)
-    elif network.quorum_rule == Network.QuorumRule.PERCENT and network.quorum_value:
-        needed = math.ceil(total * int(network.quorum_value) / 100)
-    else:
-        needed = total // 2 + 1
-    return {"present": len(present), "voting": total, "needed": needed, "met": len(present) >= needed}
+    access = access_for(request.user, slug)
+    return get_meeting_or_404(access, pk), access.member
 
 
 def _common(meeting: Meeting, members: bool) -> dict[str, Any]:
@@ -101,7 +71,7 @@ def minutes_context(meeting: Meeting, *, members: bool) -> dict[str, Any]:
                 "on_behalf_of__name", "user__last_name", "user__first_name"
             )
         )
-        context["quorum"] = quorum(meeting)
+        context["quorum"] = quorum_for(meeting)
         context["actions"] = list(
             ActionItem.objects.filter(Q(source_meeting=meeting) | Q(closed_in_meeting=meeting))
             .select_related("owner", "owner_org")
