@@ -17,7 +17,6 @@ from helpnet.networks.tests.factories import (
     WorkingGroupMemberFactory,
     make_network_with_members,
 )
-from helpnet.organizations.tests.factories import UserFactory
 
 from .test_calendar import make_meeting
 
