@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from helpnet.meetings import notifications
+from helpnet.meetings import actions, notifications
 from helpnet.meetings.models import ActionItem, AgendaItem, Attendance, Meeting
 from helpnet.networks.tests.factories import make_network_with_members
 
@@ -172,3 +172,30 @@ def test_a_cancelled_meeting_sends_no_invitations(invited: tuple[Meeting, list[A
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED)
     notifications.send_invitations(meeting.pk)
     assert mail.outbox == []
+
+
+def test_the_meeting_actions_invite_update_and_cancel_with_one_uid_and_a_rising_sequence(
+    db: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    network, _members = make_network_with_members(3)
+    meeting = make_meeting(network)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.invite_to_meeting(meeting)
+    assert len(mail.outbox) == 3
+    data = actions.MeetingInput(
+        title=meeting.title,
+        start=meeting.start + dt.timedelta(days=7),
+        end=meeting.end + dt.timedelta(days=7),
+        location_text=meeting.location_text,
+        address=meeting.address,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_meeting(meeting, data=data)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.cancel_meeting(meeting)
+    assert len(mail.outbox) == 9
+    calendars = [_calendar_of(m) for m in mail.outbox]
+    assert {str(cal.events[0]["uid"]) for _mimetype, cal in calendars} == {f"{meeting.ical_uid}@helpnet"}
+    steps = [(str(cal["method"]), int(cal.events[0]["sequence"])) for _mimetype, cal in calendars]
+    assert steps == [("REQUEST", 0)] * 3 + [("REQUEST", 1)] * 3 + [("CANCEL", 2)] * 3
+    assert {cal.events[0].start.date() for _m, cal in calendars[3:]} == {dt.date(2026, 12, 16)}
