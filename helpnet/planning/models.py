@@ -198,6 +198,9 @@ class Strategy(models.Model):
 
 
 class Goal(models.Model):
+    # Set by queries.plan_tree: the weighted progress of the goal's measures (None: nothing to count).
+    rolled_progress: Decimal | None = None
+
     strategy = models.ForeignKey(Strategy, related_name="goals", on_delete=models.CASCADE)
     code = models.CharField(_("code"), max_length=30)
     title = models.CharField(_("title"), max_length=255)
@@ -224,6 +227,9 @@ class Goal(models.Model):
 
 class PlanItem(models.Model):
     """Fields shared by measures and activities."""
+
+    # Set by queries.plan_tree: the progress that counts for the item (None when it is left out).
+    rolled_progress: Decimal | None = None
 
     code = models.CharField(_("code"), max_length=30)
     title = models.CharField(_("title"), max_length=255)

@@ -1,0 +1,1 @@
+"""Pages of the planning app, split by entity: plans and their items, priority areas, measure proposals."""
