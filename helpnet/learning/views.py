@@ -89,7 +89,7 @@ def learning_home(request: HttpRequest) -> HttpResponse:
     mine = (
         Registration.objects.filter(user=user, event__end__gte=timezone.now())
         .exclude(status=Registration.Status.CANCELLED)
-        .select_related("event")
+        .select_related("event__network")
         .order_by("event__start")
     )
     context = {"networks": networks, "coordinated": coordinated, "events": events, "mine": mine}

@@ -27,7 +27,7 @@ def run_together(work: list[Any]) -> list[BaseException]:
         try:
             barrier.wait()
             fn()
-        except BaseException as error:  # noqa: BLE001 - collected and checked by the test
+        except BaseException as error:  # collected and checked by the test
             errors.append(error)
         finally:
             connections.close_all()
