@@ -52,9 +52,7 @@ def selfreferral_create(request: HttpRequest, service_pk: UUID) -> HttpResponse:
             # A fresh timestamp, so that sending again works; everything typed stays.
             data = request.POST.copy()
             data["started"] = new_timestamp()
-            errors = form.errors
-            form = _form(service, data)
-            form._errors = errors  # keep the messages of the refused attempt
+            form.data = data  # the errors stay: they were worked out already
         return render(request, "referrals/selfreferral_form.html", {**context, "form": form}, status=400)
     actions.create_referral(
         service,
