@@ -192,6 +192,11 @@ def start_evaluating_proposal(proposal: MeasureProposal, *, by: Any) -> MeasureP
     return current
 
 
+def _check_meeting(current: MeasureProposal, meeting: Any) -> None:
+    if meeting is not None and meeting.network_id != current.network_id:
+        raise ValidationError(_("Choose a meeting of this network."), code="meeting")
+
+
 def _check_open_with_answer(current: MeasureProposal, answer: str) -> None:
     if current.status not in (MeasureProposal.Status.SUBMITTED, MeasureProposal.Status.EVALUATING):
         raise ValidationError(_("This proposal has already been decided."), code="decided")
@@ -200,26 +205,31 @@ def _check_open_with_answer(current: MeasureProposal, answer: str) -> None:
 
 
 @transaction.atomic
-def reject_proposal(proposal: MeasureProposal, *, answer: str, by: Any) -> MeasureProposal:
+def reject_proposal(
+    proposal: MeasureProposal, *, answer: str, by: Any, decided_in: Any = None
+) -> MeasureProposal:
     current = _locked(proposal)
     _check_open_with_answer(current, answer)
+    _check_meeting(current, decided_in)
     current.status = MeasureProposal.Status.REJECTED
     current.answer = answer.strip()
     current.decided_by = by
     current.decided_at = timezone.now()
-    current.save(update_fields=["status", "answer", "decided_by", "decided_at", "updated_at"])
+    current.decided_in = decided_in
+    current.save(update_fields=["status", "answer", "decided_by", "decided_at", "decided_in", "updated_at"])
     transaction.on_commit(lambda: _notify_proposal(current, _("Your proposed measure was answered")))
     return current
 
 
 @transaction.atomic
 def accept_proposal(
-    proposal: MeasureProposal, *, goal: Goal, code: str, answer: str, by: Any
+    proposal: MeasureProposal, *, goal: Goal, code: str, answer: str, by: Any, decided_in: Any = None
 ) -> tuple[MeasureProposal, Measure]:
     """Accept a proposal: it becomes a measure under `goal` (a goal of a plan of the same network), led by the
     proposing organisation, in the same transaction as the decision."""
     current = _locked(proposal)
     _check_open_with_answer(current, answer)
+    _check_meeting(current, decided_in)
     plan = goal.strategy
     if plan.network_id != current.network_id:
         raise ValidationError(_("Choose a goal of a plan of this network."), code="goal")
@@ -247,7 +257,10 @@ def accept_proposal(
     current.decided_by = by
     current.decided_at = timezone.now()
     current.measure = measure
-    current.save(update_fields=["status", "answer", "decided_by", "decided_at", "measure", "updated_at"])
+    current.decided_in = decided_in
+    current.save(
+        update_fields=["status", "answer", "decided_by", "decided_at", "decided_in", "measure", "updated_at"]
+    )
     transaction.on_commit(lambda: _notify_proposal(current, _("Your proposed measure was answered")))
     return current, measure
 

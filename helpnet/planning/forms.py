@@ -51,6 +51,13 @@ def member_organizations(network: Network) -> Any:
     )
 
 
+def limit_decisions(field: Any, network: Network) -> None:
+    """Only the network's own decisions can be linked (the meetings app numbers them per network)."""
+    from helpnet.meetings.models import Decision
+
+    field.queryset = Decision.objects.filter(network=network).select_related("meeting")
+
+
 def _check_dates(cleaned: dict[str, Any], start: str, end: str, form: forms.BaseForm) -> None:
     if cleaned.get(start) and cleaned.get(end) and cleaned[end] < cleaned[start]:
         form.add_error(end, _("The end cannot be before the start."))
@@ -59,7 +66,16 @@ def _check_dates(cleaned: dict[str, Any], start: str, end: str, form: forms.Base
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Strategy
-        fields = ["kind", "title", "implements", "summary", "period_start", "period_end", "status"]
+        fields = [
+            "kind",
+            "title",
+            "implements",
+            "summary",
+            "period_start",
+            "period_end",
+            "status",
+            "adopted_by",
+        ]
         widgets = {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET}
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
@@ -69,6 +85,7 @@ class PlanForm(forms.ModelForm):
             plans = plans.exclude(pk=self.instance.pk)
         self.fields["implements"].queryset = plans  # type: ignore[attr-defined]
         self.fields["implements"].help_text = _("For an action plan: the strategy it puts into practice.")
+        limit_decisions(self.fields["adopted_by"], network)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -151,7 +168,7 @@ ITEM_FIELDS = [
 class MeasureForm(PlanItemForm):
     class Meta:
         model = Measure
-        fields = ["goal", *ITEM_FIELDS, "working_group"]
+        fields = ["goal", *ITEM_FIELDS, "working_group", "adopted_by"]
         widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET, "partners": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, plan: Strategy, **kwargs: Any) -> None:
@@ -160,6 +177,7 @@ class MeasureForm(PlanItemForm):
         self.fields["working_group"].queryset = WorkingGroup.objects.filter(  # type: ignore[attr-defined]
             network=plan.network
         )
+        limit_decisions(self.fields["adopted_by"], plan.network)
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
@@ -296,9 +314,13 @@ class AcceptProposalForm(forms.Form):
     goal = forms.ModelChoiceField(label=_("Goal it serves"), queryset=Goal.objects.none())
     code = forms.CharField(label=_("Code of the new measure"), max_length=30)
     answer = forms.CharField(label=_("Answer to the organisation"), widget=forms.Textarea)
+    decided_in: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Decided at the meeting"), queryset=None, required=False
+    )
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit_meetings(self.fields["decided_in"], network)
         self.fields["goal"].queryset = (  # type: ignore[attr-defined]
             Goal.objects.filter(strategy__network=network)
             .exclude(strategy__status=Strategy.Status.ARCHIVED)
@@ -310,6 +332,19 @@ class AcceptProposalForm(forms.Form):
 class RejectProposalForm(forms.Form):
     prefix = "reject"
     answer = forms.CharField(label=_("Answer to the organisation"), widget=forms.Textarea)
+    decided_in: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Decided at the meeting"), queryset=None, required=False
+    )
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_meetings(self.fields["decided_in"], network)
+
+
+def limit_meetings(field: Any, network: Network) -> None:
+    from helpnet.meetings.models import Meeting
+
+    field.queryset = Meeting.objects.filter(network=network).order_by("-start")
 
 
 class ImportForm(forms.Form):

@@ -174,6 +174,14 @@ class Strategy(models.Model):
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    adopted_by = models.ForeignKey(
+        "meetings.Decision",
+        verbose_name=_("adopted by decision"),
+        related_name="adopted_plans",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="+", null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -280,6 +288,14 @@ class Measure(PlanItem):
         WorkingGroup,
         verbose_name=_("working group"),
         related_name="measures",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    adopted_by = models.ForeignKey(
+        "meetings.Decision",
+        verbose_name=_("adopted by decision"),
+        related_name="adopted_measures",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -391,6 +407,14 @@ class MeasureProposal(models.Model):
         settings.AUTH_USER_MODEL, related_name="+", null=True, blank=True, on_delete=models.SET_NULL
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_in = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("decided at the meeting"),
+        related_name="measure_proposals",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
     measure = models.OneToOneField(
         Measure, related_name="proposal", null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -29,7 +29,9 @@ def coordinated_network_or_404(user: Any, slug: str) -> Network:
 
 def get_plan_or_404(network: Network, pk: int) -> Strategy:
     return get_object_or_404(
-        Strategy.objects.select_related("network", "implements__network"), network=network, pk=pk
+        Strategy.objects.select_related("network", "implements__network", "adopted_by__meeting"),
+        network=network,
+        pk=pk,
     )
 
 
@@ -58,7 +60,9 @@ def get_round_or_404(network: Network, pk: int) -> NeedsAssessmentRound:
 def get_proposal_for_user_or_404(user: Any, network: Network, pk: int) -> MeasureProposal:
     """Coordinators see every proposal of the network; members only their own organisations' proposals."""
     proposal = get_object_or_404(
-        MeasureProposal.objects.select_related("organization", "network", "measure__goal__strategy__network"),
+        MeasureProposal.objects.select_related(
+            "organization", "network", "measure__goal__strategy__network", "decided_in"
+        ),
         network=network,
         pk=pk,
     )

@@ -66,7 +66,7 @@ def plan_tree(plan: Strategy) -> PlanTree:
         "partners", "milestones"
     )
     measures = (
-        Measure.objects.select_related("status", "lead_organization")
+        Measure.objects.select_related("status", "lead_organization", "adopted_by")
         .prefetch_related("partners", "milestones", Prefetch("activities", queryset=activities))
         .order_by("order", "code")
     )

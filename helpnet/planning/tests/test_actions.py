@@ -233,3 +233,33 @@ def test_only_member_organisations_propose(world: World) -> None:
             world.network, organization=world.org_x, title="T", description="D", by=world.outsider
         )
     assert not MeasureProposal.objects.exists()
+
+
+def _meeting(network: Any) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from helpnet.meetings.models import Meeting
+
+    start = timezone.now()
+    return Meeting.objects.create(
+        network=network, title="Working meeting", start=start, end=start + dt.timedelta(hours=2)
+    )
+
+
+def test_decision_records_the_meeting_it_was_taken_at(world: World) -> None:
+    meeting = _meeting(world.network)
+    proposal = reject_proposal(_proposal(world), answer="Not now.", decided_in=meeting, by=world.coordinator)
+    proposal.refresh_from_db()
+    assert proposal.decided_in == meeting
+
+
+def test_meeting_of_another_network_is_refused(world: World) -> None:
+    goal = GoalFactory(strategy__network=world.network)
+    proposal = _proposal(world)
+    with pytest.raises(ValidationError, match="meeting"):
+        accept_proposal(
+            proposal, goal=goal, code="X1", answer="Yes", decided_in=_meeting(world.other_network), by=None
+        )
+    assert not Measure.objects.exists()

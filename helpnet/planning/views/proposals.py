@@ -86,13 +86,15 @@ def _detail_context(
     context: dict[str, Any] = {"network": net, "proposal": proposal, "can_decide": can_manage and is_open}
     if can_manage and is_open:
         context["accept_form"] = forms.get("accept_form") or AcceptProposalForm(network=net)
-        context["reject_form"] = forms.get("reject_form") or RejectProposalForm()
+        context["reject_form"] = forms.get("reject_form") or RejectProposalForm(network=net)
     return context
 
 
 def _coordinator_proposal(request: HttpRequest, network: str, pk: int) -> tuple[Any, MeasureProposal]:
     net = _managed_network(request, network)
-    return net, get_object_or_404(MeasureProposal.objects.select_related("organization"), network=net, pk=pk)
+    return net, get_object_or_404(
+        MeasureProposal.objects.select_related("organization", "network"), network=net, pk=pk
+    )
 
 
 @require_POST
@@ -113,7 +115,12 @@ def proposal_accept(request: HttpRequest, network: str, pk: int) -> HttpResponse
         data = form.cleaned_data
         try:
             _proposal, measure = accept_proposal(
-                proposal, goal=data["goal"], code=data["code"], answer=data["answer"], by=request.user
+                proposal,
+                goal=data["goal"],
+                code=data["code"],
+                answer=data["answer"],
+                decided_in=data["decided_in"],
+                by=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -129,10 +136,15 @@ def proposal_accept(request: HttpRequest, network: str, pk: int) -> HttpResponse
 @require_POST
 def proposal_reject(request: HttpRequest, network: str, pk: int) -> HttpResponse:
     net, proposal = _coordinator_proposal(request, network, pk)
-    form = RejectProposalForm(request.POST)
+    form = RejectProposalForm(request.POST, network=proposal.network)
     if form.is_valid():
         try:
-            reject_proposal(proposal, answer=form.cleaned_data["answer"], by=request.user)
+            reject_proposal(
+                proposal,
+                answer=form.cleaned_data["answer"],
+                decided_in=form.cleaned_data["decided_in"],
+                by=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
