@@ -42,7 +42,7 @@ def thresholds(network: Network) -> tuple[Decimal, Decimal]:
 def indicators_of(network: Network) -> QuerySet[Indicator]:
     return (
         Indicator.objects.filter(network=network)
-        .select_related("responsible_organization", "goal", "measure")
+        .select_related("network", "responsible_organization", "goal", "measure")
         .prefetch_related("reporting_organizations")
     )
 
@@ -69,7 +69,7 @@ def applies(period: ReportingPeriod, indicator: Indicator) -> bool:
 def measurements_of(network: Network) -> QuerySet[Measurement]:
     return (
         Measurement.objects.filter(indicator__network=network)
-        .select_related("indicator", "period", "reporting_organization")
+        .select_related("indicator__network", "period", "reporting_organization")
         .prefetch_related("options__category")
         .order_by("indicator__order", "indicator__code", "period__start", "reporting_organization__name")
     )
