@@ -237,23 +237,13 @@ class GoalProgress:
 
 
 def goal_progress(network: Network) -> list[GoalProgress]:
-    """Progress of each goal of the network's current plans, through planning's roll-up.
+    """Progress of each goal of the network's plans (archived ones left out), by planning's own roll-up.
 
-    Activities roll up into their measure (a measure without activities keeps its own progress), measures
-    into the goal. Queries: goals (+ plan), measures (+ status), activities (+ status).
+    Queries: goals (+ plan), measures (+ status), activities (+ status).
     """
     from helpnet.planning.models import Activity, Goal, Measure, Strategy
+    from helpnet.planning.queries import measure_progress
     from helpnet.planning.rollup import Item, weighted_progress
-
-    def item(obj: Any, progress: Any = None) -> Item:
-        status = obj.status
-        return Item(
-            progress=progress if progress is not None else obj.progress,
-            weight=obj.weight,
-            closed=bool(status and status.is_closed),
-            cancelled=bool(status and getattr(status, "is_cancelled", False)),
-            default_progress=status.default_progress if status else None,
-        )
 
     activities = Prefetch("activities", queryset=Activity.objects.select_related("status"))
     measures = Prefetch(
@@ -270,8 +260,8 @@ def goal_progress(network: Network) -> list[GoalProgress]:
     for goal in goals:
         items = []
         for measure in goal.measures.all():
-            children = [item(activity) for activity in measure.activities.all()]
-            rolled = weighted_progress(children) if children else None
-            items.append(item(measure, rolled))
+            progress = measure_progress(measure, list(measure.activities.all()))
+            if progress is not None:  # cancelled measures (or all activities cancelled) are left out
+                items.append(Item(progress=progress, weight=measure.weight))
         result.append(GoalProgress(goal=goal, progress=weighted_progress(items)))
     return result
