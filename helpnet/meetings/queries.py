@@ -238,7 +238,7 @@ def actions_list(network: Network, meetings: QuerySet[Meeting], *, status: str =
 def my_actions(user: Any) -> QuerySet[ActionItem]:
     return (
         ActionItem.objects.filter(owner=user, status__in=ActionItem.OPEN_STATUSES)
-        .select_related("network", "owner_org", "source_meeting")
+        .select_related("network", "owner", "owner_org", "source_meeting")
         .order_by("due_date", "pk")
     )
 

@@ -64,7 +64,7 @@ def series_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "next_host": upcoming,
         "meetings": meetings_visible(access)
         .filter(series=series)
-        .select_related("host_organization")
+        .select_related("host_organization", "network", "working_group")
         .order_by("start"),
         "generate_form": GenerateForm(),
     }
