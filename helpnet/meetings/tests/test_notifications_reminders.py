@@ -25,6 +25,13 @@ def at(day: int, hour: int = 2, month: int = 12) -> Any:
     return time_machine.travel(dt.datetime(2026, month, day, hour, 0, tzinfo=LJ), tick=False)
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: Any) -> None:
+    # People without a preferred language get the network country's language; these tests read English
+    # words, so that fallback is English here (the country rule is tested in test_notifications.py).
+    monkeypatch.setattr(jobs, "COUNTRY_LANGUAGES", {})
+
+
 @pytest.fixture
 def meeting(db: Any) -> Meeting:
     network, members = make_network_with_members(3)

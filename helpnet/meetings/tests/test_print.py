@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from helpnet.meetings.models import ActionItem, AgendaItem, Attendance, Decision, Meeting
@@ -79,8 +80,10 @@ class Setup:
             )
 
     def url(self, name: str, meeting: Meeting | None = None) -> str:
+        """The English page: the tests read English words (Slovenian and Danish come from the catalogues)."""
         meeting = meeting or self.meeting
-        return reverse(f"meetings:{name}", args=[meeting.network.slug, meeting.pk])
+        with translation.override("en"):
+            return reverse(f"meetings:{name}", args=[meeting.network.slug, meeting.pk])
 
     def client(self, user: Any = None) -> Client:
         client = Client()
