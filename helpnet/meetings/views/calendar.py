@@ -4,6 +4,9 @@ Feed tokens are signed, not stored: ``<object id>.<holder id>:<signature>`` sign
 per kind (network, working group, person). A feed shows what its holder may see *now* (a person who leaves
 the network stops seeing its members' meetings), never attendees. Rotating SECRET_KEY revokes every token
 at once; there is no per-token revocation. Holder 0 is "anyone": the public meetings of a public network.
+
+Request to the meetings work: please link ``meetings:feed_list`` ("Calendar subscriptions") from the members'
+part of the network page or the "my action items" page; nothing links to it yet.
 """
 
 import datetime as dt
