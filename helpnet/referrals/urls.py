@@ -2,6 +2,8 @@ from django.urls import URLPattern, path
 
 from .views import detail, inbox, send
 from .views import analytics as analytics_views  # referrals2
+from .views import notification_settings as notification_views  # referrals2
+from .views import person as person_views  # referrals2
 from .views import selfreferral as selfreferral_views  # referrals2
 
 app_name = "referrals"
@@ -28,4 +30,8 @@ urlpatterns: list[URLPattern] = [
     path("analytics/", analytics_views.analytics_index, name="analytics_index"),
     path("analytics/<slug:slug>/", analytics_views.analytics_network, name="analytics_network"),
     path("analytics/<slug:slug>/referrals.csv", analytics_views.analytics_csv, name="analytics_csv"),
+    # referrals2: one person's referrals (export, restrict, erase) and the e-mail preference
+    path("people/", person_views.person_search, name="person_search"),
+    path("people/act/", person_views.person_act, name="person_act"),
+    path("notifications/", notification_views.notification_settings, name="notification_settings"),
 ]
