@@ -81,9 +81,8 @@ def _network_people(network: Any) -> Any:
 
 def learning_home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    # Everyone signed in sees the link; people of no member organisation get an empty page that says so.
     networks = list(member_networks(user).order_by("name"))
-    if not networks:
-        raise Http404
     coordinated = set(coordinated_networks(user).values_list("pk", flat=True))
     events = queries.event_list(events_visible_to(user), past=False)[:20]
     mine = (

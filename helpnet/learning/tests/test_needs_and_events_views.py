@@ -224,3 +224,16 @@ def test_event_detail_page_renders_for_a_member(editor_client, network):
     response = editor_client.get(reverse("learning:event_detail", args=[event.pk]))
     assert response.status_code == 200
     assert response.context["registration_problem"] == ""
+
+
+def test_the_need_form_renders_with_the_users_organisation_chosen(editor_client, network, org_a):
+    response = editor_client.get(reverse("learning:need_create", args=[network.slug]))
+    assert response.status_code == 200
+    assert response.context["form"].fields["organization"].initial == org_a
+
+
+def test_the_learning_page_tells_people_outside_networks_why_it_is_empty(other_editor_client, network):
+    response = other_editor_client.get(reverse("learning:home"))
+    assert response.status_code == 200
+    assert response.context["networks"] == []
+    assert list(response.context["events"]) == []

@@ -243,3 +243,25 @@ def test_public_list_filters_by_population_and_need_area(client, network, org_a,
     assert [p.title for p in client.get(url, {"need": "addiction"}).context["practices"]] == ["First"]
     assert [p.title for p in client.get(url, {"population": "elderly"}).context["practices"]] == ["Second"]
     assert len(client.get(url).context["practices"]) == 2
+
+
+def test_the_organisation_edits_a_returned_practice_but_not_a_submitted_one(editor_client, network, org_a):
+    practice = make_practice(network, org_a)
+    actions.submit_practice(practice)
+    url = reverse("learning:practice_edit", args=[practice.pk])
+    assert editor_client.get(url).status_code == 403
+    actions.return_practice(practice, comment="Add results.")
+    assert editor_client.get(url).status_code == 200
+    response = editor_client.post(url, practice_form_data(org_a, title="Workshops, with results"))
+    assert response.status_code == 302
+    assert GoodPractice.objects.get(pk=practice.pk).title == "Workshops, with results"
+
+
+def test_the_practice_form_page_renders_for_staff_and_not_for_other_networks(
+    editor_client, other_editor_client, network
+):
+    url = reverse("learning:practice_create", args=[network.slug])
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["form"].criterion_fields()) == len(CRITERION_CODES)
+    assert other_editor_client.get(url).status_code == 404
