@@ -206,7 +206,13 @@ def series_event(series: Any) -> Event:
     event.add("dtstart", start)
     event.add("dtend", start + dt.timedelta(minutes=int(series.duration_minutes)))
     event.add("summary", series.title)
-    event.add("rrule", vRecur.from_ical(series.rrule.removeprefix("RRULE:").strip()))
+    rule = vRecur.from_ical(series.rrule.removeprefix("RRULE:").strip())  # ValueError when malformed
+    until = rule.get("UNTIL")
+    if until and not isinstance(until[0], dt.datetime):
+        # RFC 5545: UNTIL has DTSTART's type; a date means "through that day" in the network's zone.
+        last = dt.datetime.combine(until[0], dt.time(23, 59, 59)).replace(tzinfo=zone)
+        rule["UNTIL"] = [last.astimezone(dt.UTC)]
+    event.add("rrule", rule)
     event.add("status", "CONFIRMED")
     return event
 

@@ -196,3 +196,14 @@ def test_feed_is_publish_without_attendees() -> None:
     assert str(cal["method"]) == "PUBLISH"
     assert "attendee" not in cal.events[0]
     assert b"someone@example.org" not in ics.feed_ics([meeting], name="LSKZ")
+
+
+@pytest.mark.django_db
+def test_series_until_date_becomes_a_utc_time_at_the_end_of_that_day() -> None:
+    network, _members = make_network_with_members(2)
+    series = _series(network, "FREQ=WEEKLY;BYDAY=TH;UNTIL=20261029", dt.date(2026, 10, 1))
+    _start, occurrences = _expand(ics.series_ics(series), 60)
+    assert b"UNTIL=20261029T225959Z" in ics.series_ics(series)
+    # The last Thursday (29 October, after the autumn change) is still included.
+    assert [o.date() for o in occurrences][-1] == dt.date(2026, 10, 29)
+    assert len(occurrences) == 5

@@ -132,7 +132,7 @@ def test_network_feed_query_count(world: World, django_assert_max_num_queries: A
     for i in range(3):
         make_meeting(world.a, title=f"Seja {i}", visibility="network", start=world.public.start)
     url = feed_url("network", world.a.pk, world.rep_a.pk)
-    # network, holder, member-network and coordinator subqueries are folded into one meetings query with
+    # network, holder, then one meetings query (member-network and coordinator checks are subqueries) with
     # its network, group and host: 3 queries whatever the number of meetings.
     with django_assert_max_num_queries(3):
         response = Client().get(url)
@@ -150,10 +150,12 @@ def test_person_feed_query_count(world: World, django_assert_max_num_queries: An
 
 
 def test_feed_list_page_gives_the_users_links(world: World, django_assert_max_num_queries: Any) -> None:
+    for _i in range(2):
+        WorkingGroupMemberFactory(working_group=WorkingGroupFactory(network=world.a), user=world.group_member)
     client = Client()
     client.force_login(world.group_member)
-    # session, user, networks, groups (+ the header's app navigation)
-    with django_assert_max_num_queries(12):
+    # session, user, networks, groups with their network, and the header's network link (exists)
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("meetings:feed_list"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -161,6 +163,7 @@ def test_feed_list_page_gives_the_users_links(world: World, django_assert_max_nu
     assert feed_url("network", world.a.pk, world.group_member.pk) in html
     assert feed_url("group", world.group.pk, world.group_member.pk) in html
     assert feed_url("network", world.b.pk, world.group_member.pk) not in html
+    assert html.count("feeds/g/") == 3
 
 
 def test_feed_list_needs_a_login(world: World) -> None:

@@ -134,7 +134,11 @@ def series_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A series with its repeat rule, for members of the network."""
     network = network_for(request.user, slug, need="member")
     series = get_object_or_404(MeetingSeries.objects.select_related("network"), network=network, pk=pk)
-    return _calendar_response(ics.series_ics(series), f"series-{series.pk}.ics")
+    try:
+        data = ics.series_ics(series)
+    except ValueError:
+        raise Http404 from None  # a malformed rule (the series form normally refuses one)
+    return _calendar_response(data, f"series-{series.pk}.ics")
 
 
 @login_not_required
