@@ -108,7 +108,6 @@ def network_manage(request: HttpRequest, slug: str) -> HttpResponse:
         "network": network,
         "members": queries.members_with_representatives(network, include_former=True),
         "working_groups": queries.working_groups_with_participants(network, include_ended=True),
-        "add_form": MemberAddForm(network=network),
     }
     return render(request, "networks/manage.html", context)
 

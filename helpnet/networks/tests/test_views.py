@@ -250,3 +250,23 @@ def test_members_area_query_count(db: Any, django_assert_max_num_queries: Any) -
         response = client.get(url("members", network.slug))
     assert response.status_code == 200
     assert WorkingGroupMember.objects.filter(working_group__network=network).count() == 6
+
+
+def test_manage_page_query_count(db: Any, django_assert_max_num_queries: Any) -> None:
+    network, members = make_network_with_members(5, slug="big")
+    for i in range(3):
+        group = WorkingGroupFactory(network=network)
+        WorkingGroupMemberFactory.create_batch(2, working_group=group, on_behalf_of=members[i].organization)
+    client = Client()
+    client.force_login(members[0].representatives.get().user)
+    # session, user, network (coordinated), members+organisation, representatives+users,
+    # groups+lead+convenor, participants+user+organisation, and the other apps' nav links
+    with django_assert_max_num_queries(10):
+        response = client.get(url("manage", network.slug))
+    assert response.status_code == 200
+    assert response.content.decode().count("networks/big/manage/members/") >= 5
+
+
+def test_nav_link_to_networks_is_on_every_page(client: Client, db: Any) -> None:
+    response = client.get(url("list"))
+    assert f'href="{url("list")}"' in response.content.decode()
