@@ -136,6 +136,33 @@ def cancel_registration(registration: Registration, *, now: dt.datetime | None =
     return _promote_waiting(event)
 
 
+@transaction.atomic
+def update_training_event(
+    event: TrainingEvent, *, data: dict[str, Any], needs: Iterable[TrainingNeed] = ()
+) -> list[Registration]:
+    """Change an event; calendars get a new SEQUENCE. More places promote people from the waiting list.
+
+    The capacity cannot drop below the places already given. Returns the promoted registrations.
+    """
+    _check_event_times(data)
+    locked = TrainingEvent.objects.select_for_update().get(pk=event.pk)
+    taken = Registration.objects.filter(event=locked, status=Registration.Status.REGISTERED).count()
+    if data["capacity"] < taken:
+        raise ValidationError(
+            _("%(taken)s people already have a place; the event needs at least that many places.")
+            % {"taken": taken}
+        )
+    for name, value in data.items():
+        setattr(locked, name, value)
+    locked.ical_sequence += 1
+    locked.save(update_fields=[*data, "ical_sequence", "updated_at"])
+    locked.addressed_needs.set(list(needs))
+    promoted = []
+    while (registration := _promote_waiting(locked)) is not None:
+        promoted.append(registration)
+    return promoted
+
+
 def _promote_waiting(event: TrainingEvent) -> Registration | None:
     taken = Registration.objects.filter(event=event, status=Registration.Status.REGISTERED).count()
     if taken >= event.capacity:

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("events/", views.event_list, name="event_list"),
     path("networks/<slug:slug>/events/new/", views.event_create, name="event_create"),
     path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
     path("events/<int:pk>/event.ics", views.event_ics, name="event_ics"),
     path("events/<int:pk>/register/", views.event_register, name="event_register"),
     path("events/<int:pk>/unregister/", views.event_cancel_registration, name="event_unregister"),

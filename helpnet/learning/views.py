@@ -161,6 +161,27 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "learning/event_form.html", {"network": network, "form": form})
 
 
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_event_for_user_or_404(_user(request), pk)
+    if not can_manage_event(request.user, event):
+        raise PermissionDenied
+    timezone.activate(event.network.timezone)
+    form = TrainingEventForm(request.POST or None, instance=event, network=event.network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_training_event(
+                event, data=form.event_data(), needs=form.cleaned_data["addressed_needs"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect(event)
+    context = {"network": event.network, "form": form, "event": event}
+    return render(request, "learning/event_form.html", context)
+
+
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     event = get_event_for_user_or_404(user, pk)

@@ -1,6 +1,7 @@
 """Training needs and events through the pages: who may see and do what, bad input, the .ics file."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -237,3 +238,51 @@ def test_the_learning_page_tells_people_outside_networks_why_it_is_empty(other_e
     assert response.status_code == 200
     assert response.context["networks"] == []
     assert list(response.context["events"]) == []
+
+
+def test_more_places_promote_people_waiting_and_calendars_see_a_new_sequence(
+    coordinator_client, network, org_a
+):
+    from helpnet.learning.actions import register_for_event
+
+    from .conftest import make_people
+
+    event = make_event(network, capacity=1)
+    first, second, third = (
+        register_for_event(event, user=p, organization=org_a) for p in make_people(org_a, 3)
+    )
+    local = timezone.localtime(event.start, timezone=ZoneInfo("Europe/Ljubljana"))
+    data = event_data(
+        title=event.title,
+        capacity="2",
+        start=local.strftime("%Y-%m-%dT%H:%M"),
+        end=(local + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    response = coordinator_client.post(reverse("learning:event_edit", args=[event.pk]), data)
+    assert response.status_code == 302
+    statuses = dict(Registration.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: "registered", second.pk: "registered", third.pk: "waiting"}
+    event.refresh_from_db()
+    assert event.ical_sequence == 1 and event.start == local.replace(second=0)
+
+
+def test_the_capacity_cannot_drop_below_the_places_given(coordinator_client, network, org_a):
+    from helpnet.learning.actions import register_for_event
+
+    from .conftest import make_people
+
+    event = make_event(network, capacity=3)
+    for person in make_people(org_a, 3):
+        register_for_event(event, user=person, organization=org_a)
+    response = coordinator_client.post(
+        reverse("learning:event_edit", args=[event.pk]), event_data(capacity="2")
+    )
+    assert response.status_code == 200
+    assert "3 people already have a place" in str(response.context["form"].non_field_errors())
+    event.refresh_from_db()
+    assert event.capacity == 3 and event.ical_sequence == 0
+
+
+def test_members_cannot_edit_events(editor_client, network):
+    event = make_event(network)
+    assert editor_client.get(reverse("learning:event_edit", args=[event.pk])).status_code == 403
