@@ -210,3 +210,16 @@ def test_series_ics_for_members_with_its_rule(world: World) -> None:
     outsider.force_login(world.rep_b)
     assert outsider.get(url).status_code == 404
     assert Client().get(url).status_code in (302, 404)
+
+
+def test_series_with_a_malformed_rule_is_404_not_an_error(world: World) -> None:
+    series = MeetingSeries.objects.create(
+        network=world.a,
+        title="Pokvarjeno",
+        rrule="FREQ=SOMETIMES",
+        dtstart=dt.date(2026, 1, 1),
+        start_time=dt.time(9),
+    )
+    member = Client()
+    member.force_login(world.rep_a)
+    assert member.get(reverse("meetings:series_ics", args=[world.a.slug, series.pk])).status_code == 404

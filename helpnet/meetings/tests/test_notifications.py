@@ -207,3 +207,23 @@ def test_the_meeting_actions_invite_update_and_cancel_with_one_uid_and_a_rising_
     steps = [(str(cal["method"]), int(cal.events[0]["sequence"])) for _mimetype, cal in calendars]
     assert steps == [("REQUEST", 0)] * 3 + [("REQUEST", 1)] * 3 + [("CANCEL", 2)] * 3
     assert {cal.events[0].start.date() for _m, cal in calendars[3:]} == {dt.date(2026, 12, 16)}
+
+
+def test_with_the_database_queue_only_the_meeting_id_is_queued_and_the_worker_sends(
+    invited: tuple[Meeting, list[Any]], settings: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    meeting, people = invited
+    notifications.send_invitations(meeting.pk)
+    notifications.notify_meeting_changed(meeting.pk, cancelled=True)
+    assert mail.outbox == []  # nothing sent before the worker runs
+    queued = list(DBTaskResult.objects.order_by("enqueued_at"))
+    assert [q.args_kwargs for q in queued] == [
+        {"args": [meeting.pk], "kwargs": {}},
+        {"args": [meeting.pk], "kwargs": {"cancelled": True}},
+    ]
+    for row in queued:  # what `helpnet db_worker` does with each row
+        row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+    assert len(mail.outbox) == 2 * len(people)
