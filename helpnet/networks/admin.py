@@ -1,5 +1,11 @@
-from django.contrib import admin
+from typing import Any
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from .actions import check_parent, check_quorum
+from .forms import add_action_error
 from .models import Network, NetworkMember, Representative, WorkingGroup, WorkingGroupMember
 
 
@@ -9,8 +15,29 @@ class NetworkMemberInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
 
 
+class NetworkAdminForm(forms.ModelForm):
+    """The admin keeps the same rules as the coordinator's form (no cycles, a quorum number that fits)."""
+
+    class Meta:
+        model = Network
+        fields = "__all__"  # noqa: DJ007 - the admin edits every field
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for check in (
+            lambda: check_parent(self.instance, cleaned.get("parent")),
+            lambda: check_quorum(cleaned.get("quorum_rule", ""), cleaned.get("quorum_value")),
+        ):
+            try:
+                check()
+            except ValidationError as error:
+                add_action_error(self, error)
+        return cleaned
+
+
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
+    form = NetworkAdminForm
     list_display = ["name", "kind", "country", "parent", "visibility"]
     list_filter = ["kind", "country", "visibility"]
     search_fields = ["name", "slug"]

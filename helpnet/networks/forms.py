@@ -55,9 +55,13 @@ class NetworkSettingsForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        # Both rules are checked, so that both messages show at once.
         try:
             if "parent" in cleaned:
                 check_parent(self.instance, cleaned["parent"])
+        except ValidationError as error:
+            add_action_error(self, error)
+        try:
             if "quorum_rule" in cleaned and "quorum_value" in cleaned:
                 check_quorum(cleaned["quorum_rule"], cleaned["quorum_value"])
         except ValidationError as error:

@@ -270,3 +270,15 @@ def test_manage_page_query_count(db: Any, django_assert_max_num_queries: Any) ->
 def test_nav_link_to_networks_is_on_every_page(client: Client, db: Any) -> None:
     response = client.get(url("list"))
     assert f'href="{url("list")}"' in response.content.decode()
+
+
+def test_admin_form_refuses_a_cycle_and_a_missing_quorum_value(db: Any) -> None:
+    from helpnet.networks.admin import NetworkAdminForm
+
+    region = NetworkFactory(slug="region")
+    local = NetworkFactory(slug="local", parent=region)
+    data = {"slug": "region", "name": "Region", "kind": "regional", "country": "SI", "visibility": "public"}
+    form = NetworkAdminForm({**data, "parent": local.pk, "quorum_rule": "percent"}, instance=region)
+    assert not form.is_valid()
+    assert "cannot be part of itself" in str(form.errors["parent"])
+    assert "share of voting members" in str(form.errors["quorum_value"])
