@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 
 from helpnet.organizations.models import Organization
 from helpnet.search import actions as search_actions
+from helpnet.search import hot as search_hot
 from helpnet.search.actions import IndexDocument, Thesaurus
 
 from . import vocabulary
@@ -265,15 +266,17 @@ def reindex_all() -> int:
     thesaurus = Thesaurus.load()
     count = 0
     known_terms: set[str] = set()
+    builder = search_hot.Builder()
     batch: list[IndexDocument] = []
     for doc in documents(Service.objects.all()):
         batch.append(doc)
         if len(batch) >= BATCH:
             count += search_actions.index_documents(
-                batch, thesaurus=thesaurus, replace=False, known_terms=known_terms
+                batch, thesaurus=thesaurus, replace=False, known_terms=known_terms, builder=builder
             )
             batch = []
     count += search_actions.index_documents(
-        batch, thesaurus=thesaurus, replace=False, known_terms=known_terms
+        batch, thesaurus=thesaurus, replace=False, known_terms=known_terms, builder=builder
     )
+    search_actions.finish_rebuild(builder)
     return count

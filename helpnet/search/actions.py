@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import normalize
+from . import hot, normalize
 from .backends import FIELDS, get_backend
 from .models import Document, DocumentPoint, DocumentTag, SearchStat, Term, ThesaurusEntry
 from .queries import GENERATION_KEY
@@ -138,8 +138,16 @@ def _collect_terms(doc: IndexDocument, into: dict[str, tuple[str, str]], skip: s
 
 
 def _remove(keys: list[UUID]) -> None:
-    doc_ids = list(Document.objects.filter(key__in=keys).values_list("id", flat=True))
+    found = list(Document.objects.filter(key__in=keys).values_list("id", "tags", "demoted"))
+    doc_ids = [doc_id for doc_id, _tags, _demoted in found]
     if doc_ids:
+        terms = get_backend().terms_of(doc_ids)
+        hot.remove_documents(
+            [
+                (doc_id, terms.get(doc_id, []), [*tags.split(), *([hot.DEMOTED_TAG] if demoted else [])])
+                for doc_id, tags, demoted in found
+            ]
+        )
         get_backend().delete(doc_ids)
         DocumentTag.objects.filter(document_id__in=doc_ids).delete()
         DocumentPoint.objects.filter(document_id__in=doc_ids).delete()
@@ -153,11 +161,13 @@ def index_documents(
     thesaurus: Thesaurus | None = None,
     replace: bool = True,
     known_terms: set[str] | None = None,
+    builder: hot.Builder | None = None,
 ) -> int:
     """(Re)write documents in the caller's transaction.
 
-    A bulk rebuild passes ``replace=False`` (the index is empty) and one ``known_terms`` set for all its
-    batches, so each vocabulary word is written once.
+    A bulk rebuild passes ``replace=False`` (the index is empty), one ``known_terms`` set for all its
+    batches, so each vocabulary word is written once, and one ``builder`` that collects the bitmaps and
+    champion lists (search/hot.py) and is written once at the end (``finish_rebuild``).
     """
     docs = list(docs)
     if not docs:
@@ -189,7 +199,16 @@ def index_documents(
             "INSERT INTO search_documentpoint (document_id, latitude, longitude) VALUES (%s, %s, %s)",
             [(row.id, lat, lng) for row, d in zip(rows, docs, strict=True) for lat, lng in set(d.points)],
         )
-    get_backend().write([(row.id, _tokens(d, thesaurus)) for row, d in zip(rows, docs, strict=True)])
+    written = [
+        (row.id, _tokens(d, thesaurus), [*set(d.tags), *([hot.DEMOTED_TAG] if d.demoted else [])])
+        for row, d in zip(rows, docs, strict=True)
+    ]
+    get_backend().write([(doc_id, tokens) for doc_id, tokens, _tags in written])
+    if builder is not None:
+        for doc_id, tokens, tags in written:
+            builder.add(doc_id, tokens, tags)
+    else:
+        hot.add_documents(written)
     skip = known_terms if known_terms is not None else set()
     terms: dict[str, tuple[str, str]] = {}
     for d in docs:
@@ -215,9 +234,17 @@ def remove_documents(keys: Iterable[UUID]) -> None:
 
 
 @transaction.atomic
+def finish_rebuild(builder: hot.Builder) -> None:
+    """Write what the builder collected over a rebuild: from now on broad searches use it."""
+    builder.write()
+    _index_changed()
+
+
+@transaction.atomic
 def clear_index() -> None:
     get_backend().prepare_bulk()
     get_backend().clear()
+    hot.clear()
     DocumentTag.objects.all().delete()
     DocumentPoint.objects.all().delete()
     Document.objects.all().delete()

@@ -57,6 +57,34 @@ class DocumentPoint(models.Model):
         return f"{self.latitude},{self.longitude}"
 
 
+class Bitmap(models.Model):
+    """One bit per document id: the documents with a facet tag ("tag:need:addiction") or a frequent index
+    term ("term:pomoc"). See search/hot.py."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    bits = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Champion(models.Model):
+    """One of the documents with the highest impact for an index term (a champion list, search/hot.py)."""
+
+    term = models.CharField(max_length=64)
+    document_id = models.IntegerField()
+    impact = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["term", "impact"], name="search_champion_term"),
+            models.Index(fields=["document_id"], name="search_champion_doc"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.document_id}"
+
+
 class Term(models.Model):
     """Every folded word the index has seen: typo correction and suggestions look words up here."""
 

@@ -8,10 +8,12 @@ inside the bounding box whose exact distances, facets and order are computed her
 import hashlib
 import heapq
 import math
+import operator
 import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.core.cache import cache
@@ -19,8 +21,8 @@ from django.db import connection, transaction
 
 from helpnet.lib.geo import EARTH_RADIUS_KM, bounding_box
 
-from . import normalize
-from .backends import Groups, get_backend, safe_token
+from . import hot, normalize
+from .backends import FIELDS, Groups, get_backend, safe_token
 from .models import Term
 
 GENERATION_KEY = "search:generation"
@@ -29,6 +31,10 @@ MAX_TYPO_WORDS = 6
 MAX_CORRECTIONS = 3
 DEFAULT_RADIUS_KM = 50.0
 MIN_ALL_WORDS_HITS = 20
+# Up to this many matches every one is ranked; above it, only the champions among them (search/hot.py).
+EXACT_RANKING_MAX = 1000
+# Champions (search/hot.py) ranked exactly after a first order by their known impacts.
+SCORED_CANDIDATES = 100
 # Browsing without words (the home and municipality pages) counts facets over a large part of the
 # index; those counts are kept this long per filter combination (0 switches the cache off).
 BROWSE_CACHE_SECONDS = 60
@@ -100,10 +106,15 @@ def query_groups(text: str, lang: str) -> Groups:
 class _Sql:
     """The candidate set as SQL: FROM + WHERE over search_document d (and the text index when matching)."""
 
-    def __init__(self, request: Request, groups: Groups, *, every: bool = False) -> None:
+    def __init__(
+        self, request: Request, groups: Groups, *, every: bool = False, ids: Sequence[int] | None = None
+    ) -> None:
         backend = get_backend()
         self.params: list[Any] = []
         where: list[str] = []
+        if ids is not None:  # the ranking candidates of search/hot.py
+            where.append(f"d.id IN ({', '.join(['%s'] * len(ids))})")
+            self.params.extend(ids)
         if groups:
             self.from_sql, match_where, match_params = backend.match(groups, every=every)
             self.score = backend.score_sql
@@ -158,6 +169,10 @@ def _find(request: Request) -> Hits:
     # When at least a page of services matches every word, those are the answer (precise, and a far
     # smaller set to rank and count at scale); otherwise any word may match ("mož pije": no service
     # says "mož").
+    if request.restrict is None:
+        hot_hits = _find_hot(request, groups)
+        if hot_hits is not None:
+            return hot_hits
     sql = _Sql(request, groups, every=len(groups) > 1)
     if request.near is not None:
         # Near a town without words, most of the index lies within the radius (7 000 of 10 000
@@ -192,6 +207,199 @@ def _find(request: Request) -> Hits:
         if browse_key and cached is None:
             cache.set(browse_key, (total, facets), BROWSE_CACHE_SECONDS)
     return Hits(keys=keys, total=total, facets=facets)
+
+
+def _find_hot(request: Request, groups: Groups) -> Hits | None:
+    """Matches, total and facets from bitmaps; the page ranked among a few candidates (search/hot.py).
+
+    None when a query word is a prefix, when "open now" restricts the keys, or when browsing without
+    words near a town or everywhere (the browse cache keeps those cheap): the statements below answer.
+    """
+    if request.restrict is not None or any(prefix for group in groups for _form, prefix in group):
+        return None
+    if not groups and (request.near is not None or not request.tag_groups):
+        return None
+    terms = [form for group in groups for form, _prefix in group]
+    facet_prefixes = [hot.TAG_PREFIX + prefix for prefix in request.facet_prefixes]
+    filter_names = [hot.TAG_PREFIX + tag for tags in request.tag_groups for tag in tags]
+    loaded = hot.load_bitmaps_and_prefixes(
+        [hot.ALL, hot.DEMOTED, *(hot.TERM_PREFIX + t for t in terms), *filter_names], facet_prefixes
+    )
+    backend = get_backend()
+    # A term without a bitmap was rare at the last rebuild (or came later): its ids come from the index.
+    rare = backend.ids_matching([t for t in terms if hot.TERM_PREFIX + t not in loaded])
+    frequency = {form: len(ids) for form, ids in rare.items()}
+    for form in terms:
+        if hot.TERM_PREFIX + form in loaded:
+            frequency[form] = loaded[hot.TERM_PREFIX + form].bit_count()
+    group_bits = [
+        reduce(
+            operator.or_,
+            (loaded.get(hot.TERM_PREFIX + form) or hot.ids_to_int(rare.get(form, ())) for form, _p in group),
+            0,
+        )
+        for group in groups
+    ]
+    allowed = -1  # every document
+    for tags in request.tag_groups:
+        allowed &= reduce(operator.or_, (loaded.get(hot.TAG_PREFIX + tag, 0) for tag in tags), 0)
+    distances: dict[int, float] = {}
+    if request.near is not None:
+        distances = _within_radius(request)
+        allowed &= hot.ids_to_int(distances)
+    every = len(groups) > 1
+    if groups:
+        match = reduce(operator.and_, group_bits) & allowed
+        if every and match.bit_count() < MIN_ALL_WORDS_HITS:
+            every = False
+            match = reduce(operator.or_, group_bits) & allowed
+    else:
+        match = allowed
+    total = match.bit_count()
+    if total == 0:
+        return Hits(keys=[], total=0)
+    facets: dict[str, int] = {}
+    for name, bits in loaded.items():
+        if name.startswith(tuple(facet_prefixes)):
+            count = (bits & match).bit_count()
+            if count:
+                facets[name.removeprefix(hot.TAG_PREFIX)] = count
+    weights = {form: hot.idf(frequency.get(form, 0), loaded.get(hot.ALL, 0).bit_count()) for form in terms}
+    if request.near is not None:
+        return _rank_near(request, match, total, facets, weights, distances, loaded.get(hot.DEMOTED, 0))
+    if groups and total > EXACT_RANKING_MAX:
+        keys = _rank_champions(request, match, weights)
+        if keys is not None:
+            return Hits(keys=keys, total=total, facets=facets)
+    # Few matches (or too few champions among them, when the filters are narrow): rank every match.
+    sql = _Sql(request, groups, every=every)
+    order_by = "d.demoted, score DESC, d.sort_name, d.id" if groups else "d.demoted, d.sort_name, d.id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.select(f"d.key, {sql.score} AS score", f"ORDER BY {order_by} LIMIT %s OFFSET %s"),
+            [*sql.params, max(request.limit, 0), max(request.offset, 0)],
+        )
+        keys = [_as_uuid(row[0]) for row in cursor.fetchall()]
+    return Hits(keys=keys, total=total, facets=facets)
+
+
+def _within_radius(request: Request) -> dict[int, float]:
+    """Documents with a public point within the radius, with their nearest distance in km."""
+    assert request.near is not None  # noqa: S101 - narrowed for the type checker
+    lat, lng = request.near
+    radius = request.radius_km if request.radius_km is not None else DEFAULT_RADIUS_KM
+    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT document_id, latitude, longitude FROM search_documentpoint "
+            "WHERE latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s",
+            [min_lat, max_lat, min_lng, max_lng],
+        )
+        rows = cursor.fetchall()
+    # haversine_km inlined with the centre's terms computed once (the same operations, the same distances)
+    phi1 = math.radians(lat)
+    cos_phi1 = math.cos(phi1)
+    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
+    found: dict[int, float] = {}
+    for doc_id, p_lat, p_lng in rows:
+        phi2 = radians(p_lat)
+        a = sin((phi2 - phi1) / 2) ** 2 + cos_phi1 * cos(phi2) * sin(radians(p_lng - lng) / 2) ** 2
+        distance = 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a)))
+        if distance <= radius and distance < found.get(doc_id, math.inf):
+            found[doc_id] = distance
+    return found
+
+
+def _estimates(weights: dict[str, float], match: int) -> dict[int, float]:
+    """The champions that match, each with the part of its score its champion impacts tell."""
+    found = hot.champions(weights)
+    inside = hot.int_to_ids(hot.ids_to_int(found) & match)
+    return {doc: sum(weights[t] * impact for t, impact in found[doc].items()) for doc in inside}
+
+
+def _rank_champions(request: Request, match: int, weights: dict[str, float]) -> list[uuid.UUID] | None:
+    """The page ranked among the champions that match: first by their known impacts, then the best
+    SCORED_CANDIDATES exactly. None when fewer champions match than the page needs."""
+    start, limit = max(request.offset, 0), max(request.limit, 0)
+    estimate = _estimates(weights, match)
+    if len(estimate) < start + limit:
+        return None
+    best = heapq.nlargest(max(SCORED_CANDIDATES, start + limit), estimate, key=estimate.__getitem__)
+    ranked = sorted(
+        (demoted, -score, sort_name, doc_id, key)
+        for doc_id, key, demoted, sort_name, score in _exact_scores(request, weights, best)
+    )
+    return [_as_uuid(row[4]) for row in ranked[start : start + limit]]
+
+
+def _rank_near(
+    request: Request,
+    match: int,
+    total: int,
+    facets: dict[str, int],
+    weights: dict[str, float],
+    distances: dict[int, float],
+    demoted_bits: int,
+) -> Hits:
+    """A page near a position: by distance, or relevance blended with nearness among candidates (the
+    best champions and the nearest matches, or every match when they are few)."""
+    start, limit = max(request.offset, 0), max(request.limit, 0)
+    inside = hot.int_to_ids(match)
+    demoted = set(hot.int_to_ids(demoted_bits & match)) if demoted_bits & match else set()
+    if request.sort == "distance" or not weights:
+        nearest = heapq.nsmallest(start + limit, inside, key=lambda d: (d in demoted, distances[d]))[start:]
+        rows = {row[0]: row for row in _exact_scores(request, {}, nearest)}
+        page = sorted(nearest, key=lambda d: (d in demoted, distances[d], rows[d][3], d))
+        return Hits(
+            keys=[_as_uuid(rows[d][1]) for d in page],
+            total=total,
+            facets=facets,
+            distances_km={_as_uuid(rows[d][1]): round(distances[d], 2) for d in page},
+        )
+    if len(inside) > 2 * SCORED_CANDIDATES:
+        estimate = _estimates(weights, match)
+        pool = set(heapq.nlargest(SCORED_CANDIDATES, estimate, key=estimate.__getitem__))
+        pool.update(heapq.nsmallest(SCORED_CANDIDATES, inside, key=distances.__getitem__))
+        inside = list(pool)
+    scored = _exact_scores(request, weights, inside)
+    top_score = max((row[4] for row in scored), default=0.0) or 1.0
+
+    def order(row: tuple[int, Any, bool, str, float]) -> tuple[bool, float, str]:
+        nearness = 1.0 / (1.0 + distances[row[0]] / HALF_NEARNESS_KM)
+        blended = (1 - DISTANCE_WEIGHT) * (row[4] / top_score) + DISTANCE_WEIGHT * nearness
+        return (bool(row[2]), -blended, row[3])
+
+    best = heapq.nsmallest(start + limit, scored, key=order)[start:]
+    return Hits(
+        keys=[_as_uuid(row[1]) for row in best],
+        total=total,
+        facets=facets,
+        distances_km={_as_uuid(row[1]): round(distances[row[0]], 2) for row in best},
+    )
+
+
+def _exact_scores(
+    request: Request, weights: dict[str, float], doc_ids: Sequence[int]
+) -> list[tuple[int, Any, bool, str, float]]:
+    """(id, key, demoted, sort_name, score) of a few documents: BM25 over the query forms as FTS5 computes
+    it (with the typical field lengths of search/hot.py), times the same-language boost."""
+    if not doc_ids:
+        return []
+    result = []
+    for doc_id, key, demoted, language, sort_name, *texts in get_backend().candidate_rows(list(doc_ids)):
+        score = 0.0
+        for name, tokens in zip(FIELDS, texts, strict=True):
+            if not tokens:
+                continue
+            norm = hot.K1 * (1 - hot.B + hot.B * len(tokens) / hot.TYPICAL_LENGTH[name])
+            for form, weight in weights.items():
+                tf = tokens.count(form)
+                if tf:
+                    score += weight * hot.WEIGHTS[name] * tf * (hot.K1 + 1) / (tf + norm)
+        if language == request.lang:
+            score *= SAME_LANGUAGE_BOOST
+        result.append((doc_id, key, bool(demoted), sort_name, score))
+    return result
 
 
 def _count(cursor: Any, sql: _Sql, request: Request) -> tuple[int, dict[str, int]]:

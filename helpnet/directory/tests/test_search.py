@@ -287,13 +287,14 @@ def test_hostile_queries_never_fail(query: str) -> None:
 def test_query_count_does_not_grow_with_the_number_of_results(django_assert_num_queries: Any) -> None:
     for i in range(3):
         make_service(f"Nasilje {i}", needs=("violence",), municipality="sevnica", point=(46.0, 15.3))
-    # total and facet counts (one read of the matches' tag strings), page keys; the page's services
-    # (+ organisation), then prefetches: locations (+ municipality), addresses, service areas (+ municipality)
-    with django_assert_num_queries(6 + PG_SEARCH_SETTINGS):
+    # the bitmaps of the filter and facet tags, the ids of the (rare) query word, page keys; the page's
+    # services (+ organisation), then prefetches: locations (+ municipality), addresses, service areas
+    # (+ municipality)
+    with django_assert_num_queries(7 + PG_SEARCH_SETTINGS):
         search_services(SearchParams(q="nasilje", need=("violence",)))
     for i in range(10):
         make_service(f"Nasilje več {i}", needs=("violence",), municipality="sevnica", point=(46.0, 15.3))
-    with django_assert_num_queries(6 + PG_SEARCH_SETTINGS):
+    with django_assert_num_queries(7 + PG_SEARCH_SETTINGS):
         result = search_services(SearchParams(q="nasilje", need=("violence",)))
     assert result.total == 13
 
@@ -301,7 +302,8 @@ def test_query_count_does_not_grow_with_the_number_of_results(django_assert_num_
 def test_query_count_with_a_position_is_constant(django_assert_num_queries: Any) -> None:
     for i in range(3):
         make_service(f"Nasilje {i}", municipality="sevnica", point=(46.0, 15.3))
-    # one candidate fetch with points; the page's services and their 3 prefetch queries: locations
-    # (+ municipality), addresses, service areas (+ municipality)
-    with django_assert_num_queries(5 + PG_SEARCH_SETTINGS):
+    # the bitmaps, the ids of the (rare) query word, the points in the bounding box, the candidates'
+    # rows for scoring; the page's services and their 3 prefetch queries: locations (+ municipality),
+    # addresses, service areas (+ municipality)
+    with django_assert_num_queries(8 + PG_SEARCH_SETTINGS):
         search_services(SearchParams(q="nasilje", lat=46.0, lng=15.3, radius_km=10))

@@ -31,6 +31,20 @@ class Backend(Protocol):
 
     def clear(self) -> None: ...
 
+    def terms_of(self, doc_ids: list[int]) -> dict[int, list[str]]:
+        """The distinct index terms of documents (read before they are removed)."""
+        ...
+
+    ranks_candidates_in_sql: bool
+
+    def candidate_rows(self, doc_ids: list[int]) -> list[tuple[Any, ...]]:
+        """(id, key, demoted, language, sort_name, *field texts in FIELDS order) of a few documents."""
+        ...
+
+    def ids_matching(self, tokens: list[str]) -> dict[str, list[int]]:
+        """For each index term, the ids of the documents containing it (one statement)."""
+        ...
+
     def match(self, groups: Groups, *, every: bool = False) -> tuple[str, str, list[Any]]:
         """(FROM clause joining search_document as d, WHERE condition, params) plus score via score_sql."""
         ...

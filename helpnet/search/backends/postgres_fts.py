@@ -87,6 +87,55 @@ class PostgresBackend:
     def delete(self, doc_ids: list[int]) -> None:
         """The vector lives on the document row, which the caller deletes."""
 
+    def terms_of(self, doc_ids: list[int]) -> dict[int, list[str]]:
+        """The distinct index terms of documents, before they are removed."""
+        if not doc_ids:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, tsvector_to_array(vector) FROM search_document WHERE id = ANY(%s)", [doc_ids]
+            )
+            return {doc_id: list(terms or []) for doc_id, terms in cursor.fetchall()}
+
+    def ids_matching(self, tokens: list[str]) -> dict[str, list[int]]:
+        clean = [t for t in dict.fromkeys(safe_token(t) for t in tokens) if t]
+        if not clean:
+            return {}
+        found: dict[str, list[int]] = {t: [] for t in clean}
+        selects = " UNION ALL ".join(
+            f"SELECT {i}, id FROM search_document WHERE vector @@ %s::tsquery"  # noqa: S608 - constants
+            for i in range(len(clean))
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(selects, [f"'{t}'" for t in clean])
+            for i, doc_id in cursor.fetchall():
+                found[clean[i]].append(doc_id)
+        return found
+
+    ranks_candidates_in_sql = True  # ts_rank on a few rows found by primary key is cheap
+
+    def candidate_rows(self, doc_ids: list[int]) -> list[tuple[Any, ...]]:
+        """(id, key, demoted, language, sort_name, *field token lists) of a few documents: the tokens come
+        back from the vector's weighted positions (organisation and eligibility share weight D)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, key, demoted, language, sort_name, vector::text FROM search_document "
+                "WHERE id = ANY(%s)",
+                [doc_ids],
+            )
+            rows = cursor.fetchall()
+        letters = {"A": 0, "B": 1, "C": 2, "D": 3}
+        result = []
+        for *head, vector in rows:
+            fields: list[list[str]] = [[], [], [], [], []]
+            for item in (vector or "").split(" "):
+                lexeme, _, positions = item.rpartition(":")
+                lexeme = lexeme.strip("'")
+                for position in positions.split(","):
+                    fields[letters.get(position[-1:], 3)].append(lexeme)
+            result.append((*head, *fields))
+        return result
+
     def clear(self) -> None:
         """As delete: nothing outside search_document."""
 

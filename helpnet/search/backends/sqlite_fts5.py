@@ -66,6 +66,49 @@ class SqliteBackend:
                     chunk,
                 )
 
+    def terms_of(self, doc_ids: list[int]) -> dict[int, list[str]]:
+        """The distinct index terms of documents, before they are removed."""
+        found: dict[int, list[str]] = {}
+        with connection.cursor() as cursor:
+            for start in range(0, len(doc_ids), 500):
+                chunk = doc_ids[start : start + 500]
+                cursor.execute(
+                    f"SELECT rowid, {', '.join(FIELDS)} FROM {TABLE} "  # noqa: S608 - constants and placeholders
+                    f"WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
+                for rowid, *texts in cursor.fetchall():
+                    found[rowid] = list({t for text in texts if text for t in text.split()})
+        return found
+
+    def ids_matching(self, tokens: list[str]) -> dict[str, list[int]]:
+        clean = [t for t in dict.fromkeys(safe_token(t) for t in tokens) if t]
+        if not clean:
+            return {}
+        found: dict[str, list[int]] = {t: [] for t in clean}
+        selects = " UNION ALL ".join(
+            f"SELECT {i}, rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608 - constants
+            for i in range(len(clean))
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(selects, [f'"{t}"' for t in clean])
+            for i, rowid in cursor.fetchall():
+                found[clean[i]].append(rowid)
+        return found
+
+    ranks_candidates_in_sql = False  # bm25() needs MATCH, which reads every match: see candidate_rows
+
+    def candidate_rows(self, doc_ids: list[int]) -> list[tuple[Any, ...]]:
+        """(id, key, demoted, language, sort_name, *field token lists) of a few documents (rowid lookups)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id, d.key, d.demoted, d.language, d.sort_name, {', '.join('f.' + n for n in FIELDS)} "  # noqa: S608 - constants and placeholders
+                f"FROM {TABLE} f JOIN search_document d ON d.id = f.rowid "
+                f"WHERE f.rowid IN ({', '.join(['%s'] * len(doc_ids))})",
+                doc_ids,
+            )
+            return [(*row[:5], *((text or "").split() for text in row[5:])) for row in cursor.fetchall()]
+
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - constant
