@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from helpnet.networks.permissions import coordinated_networks
 from helpnet.organizations.models import Organization
 
 from ..actions import log_access
@@ -38,6 +39,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "counts": inbox_counts(organization, user=request.user),
         "is_admin": roles.get(organization.pk) == "admin",
+        "coordinator": coordinated_networks(request.user).exists(),
     }
     return render(request, "referrals/referral_list.html", context)
 

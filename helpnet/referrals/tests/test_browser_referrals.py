@@ -1,0 +1,72 @@
+"""The closed loop in a real browser: send from a service page → the receiver accepts and completes →
+the sender sees the outcome."""
+
+from typing import Any
+
+import pytest
+
+from helpnet.directory.tests.factories import ServiceFactory
+from helpnet.organizations.models import Membership
+from helpnet.organizations.tests.factories import MembershipFactory, OrganizationFactory
+from helpnet.referrals.models import Referral
+
+pytestmark = pytest.mark.browser
+
+
+def _log_in(page: Any, live_server: Any, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/en/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "a-long-test-password")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/staff/")
+
+
+def test_send_accept_complete_and_the_sender_sees_the_outcome(page: Any, live_server: Any) -> None:
+    sender = MembershipFactory(
+        organization=OrganizationFactory(name="ZD Sevnica"), role=Membership.Role.EDITOR
+    ).user
+    receiver_org = OrganizationFactory(name="Društvo Up")
+    receiver = MembershipFactory(organization=receiver_org, role=Membership.Role.EDITOR).user
+    service = ServiceFactory(organization=receiver_org, name="Debt advice")
+
+    # The sender refers someone from the public service page.
+    _log_in(page, live_server, sender.username)
+    page.goto(live_server.url + f"/en/services/{service.pk}/")
+    page.locator("a[href*='/referrals/new/']").click()
+    page.locator("a[href*='/referrals/new/" + str(service.pk) + "/']").click()
+    page.fill("#id_person_name", "Ana Testna")
+    page.fill("#id_person_phone", "+386 40 111 222")
+    page.fill("#id_reason", "Needs advice about unpaid bills.")
+    page.select_option("#id_legal_basis", "public_task")
+    page.check("#id_consent_given")
+    page.select_option("#id_consent_method", "verbal")
+    page.fill("#id_consent_scope", "Share name and phone with Društvo Up.")
+    page.locator("button[name=send]").click()
+    page.wait_for_url("**/referrals/*/")
+    referral = Referral.objects.get()
+    assert referral.status == "requested"
+
+    # The receiver finds it in the inbox, accepts and completes it.
+    _log_in(page, live_server, receiver.username)
+    page.goto(live_server.url + "/en/referrals/")
+    page.locator(f"a:has-text('{referral.reference}')").click()
+    page.wait_for_url(f"**/referrals/{referral.pk}/")
+    assert "Ana Testna" in page.locator("main").inner_text()
+    page.locator("form.step-accept button[type=submit]").click()
+    page.wait_for_url(f"**/referrals/{referral.pk}/")
+    page.select_option("#id_complete-outcome", "need_met")
+    page.fill("#id_complete-note", "Two sessions, plan agreed.")
+    page.locator("form.step-complete button[type=submit]").click()
+    page.wait_for_url(f"**/referrals/{referral.pk}/")
+    referral.refresh_from_db()
+    assert referral.status == "completed"
+
+    # The sender sees the outcome.
+    _log_in(page, live_server, sender.username)
+    page.goto(live_server.url + "/en/referrals/?tab=sent")
+    page.locator(f"a:has-text('{referral.reference}')").click()
+    main = page.locator("main").inner_text()
+    assert "Completed" in main
+    assert "Service delivered, need met" in main
+    assert "Two sessions, plan agreed." in main
