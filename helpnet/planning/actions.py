@@ -17,6 +17,7 @@ from helpnet.networks.permissions import member_organization_ids
 from helpnet.organizations.models import Organization
 
 from .models import (
+    DEFAULT_STATUS_NAMES,
     SCORE_CRITERIA,
     Activity,
     Goal,
@@ -32,10 +33,10 @@ logger = logging.getLogger(__name__)
 
 # key, name, default progress, closed, cancelled — the statuses every network starts with.
 DEFAULT_STATUSES: list[tuple[str, str, int | None, bool, bool]] = [
-    ("planned", "Planned", 0, False, False),
-    ("in_progress", "In progress", 50, False, False),
-    ("completed", "Completed", 100, True, False),
-    ("cancelled", "Cancelled", None, True, True),
+    ("planned", DEFAULT_STATUS_NAMES["planned"], 0, False, False),
+    ("in_progress", DEFAULT_STATUS_NAMES["in_progress"], 50, False, False),
+    ("completed", DEFAULT_STATUS_NAMES["completed"], 100, True, False),
+    ("cancelled", DEFAULT_STATUS_NAMES["cancelled"], None, True, True),
 ]
 
 
@@ -50,7 +51,8 @@ def ensure_statuses(network: Network) -> list[StatusDefinition]:
                 network=network,
                 key=key,
                 defaults={
-                    # Stored in the network's records in English; the names can be edited in the admin.
+                    # Stored in English and shown translated (StatusDefinition.display_name) until a network
+                    # renames them in the admin.
                     "name": name,
                     "default_progress": progress,
                     "is_closed": closed,

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from helpnet.networks.models import Network, WorkingGroup
@@ -115,6 +116,15 @@ class PriorityScore(models.Model):
         return f"{self.area} / {self.organization}"
 
 
+# The statuses every network starts with (key: English name); shown translated while a network keeps the name.
+DEFAULT_STATUS_NAMES = {
+    "planned": gettext_noop("Planned"),
+    "in_progress": gettext_noop("In progress"),
+    "completed": gettext_noop("Completed"),
+    "cancelled": gettext_noop("Cancelled"),
+}
+
+
 class StatusDefinition(models.Model):
     """A status of plan items, configurable per network, with the progress it implies by default."""
 
@@ -141,6 +151,12 @@ class StatusDefinition(models.Model):
         verbose_name_plural = _("statuses")
 
     def __str__(self) -> str:
+        return str(self.display_name)
+
+    @property
+    def display_name(self) -> str:
+        if self.name == DEFAULT_STATUS_NAMES.get(self.key):
+            return gettext(self.name)
         return self.name
 
 

@@ -1,8 +1,9 @@
 """Who reads and manages plans, priority areas and proposals; built on helpnet.networks.permissions.
 
 - Members of a network read its plans, priority areas and rankings; coordinators manage them.
-- The staff and representatives of a member organisation score priority areas for that organisation only,
-  propose measures for it, and update the status and progress of activities of measures it leads.
+- The representatives of a member organisation, and its staff with an editor or administrator role, act for it:
+  they score priority areas for that organisation only, propose measures for it, and update the status and
+  progress of activities it (or the measure above) leads. Staff with the viewer role only read (403).
 - Everyone else gets 404 (a plan of another network is not revealed to exist).
 """
 
@@ -11,8 +12,9 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from helpnet.networks.models import Network
+from helpnet.networks.models import Network, Representative
 from helpnet.networks.permissions import is_coordinator, network_for, organizations_represented_by
+from helpnet.organizations.models import Membership
 
 from .models import Activity, Goal, Measure, MeasureProposal, NeedsAssessmentRound, Strategy
 
@@ -74,6 +76,28 @@ def get_proposal_for_user_or_404(user: Any, network: Network, pk: int) -> Measur
     return proposal
 
 
+def acting_organizations(user: Any, network: Network, *, represented: set[Any] | None = None) -> set[Any]:
+    """Member organisations the user may act for in planning: as representative, or as staff who may edit.
+
+    `represented` is `organizations_represented_by(user, network)` when the caller has it already."""
+    organizations = organizations_represented_by(user, network) if represented is None else represented
+    if not organizations or user.is_superuser:
+        return organizations
+    viewer_only = set(
+        Membership.objects.filter(
+            user=user, role=Membership.Role.VIEWER, organization_id__in=organizations
+        ).values_list("organization_id", flat=True)
+    )
+    if not viewer_only:
+        return organizations
+    represented = set(
+        Representative.objects.filter(
+            user=user, ended_on__isnull=True, member__network=network, member__organization_id__in=viewer_only
+        ).values_list("member__organization_id", flat=True)
+    )
+    return organizations - (viewer_only - represented)
+
+
 def can_manage_plans(user: Any, network: Network) -> bool:
     return is_coordinator(user, network)
 
@@ -84,13 +108,9 @@ def can_update_activity_progress(user: Any, activity: Activity) -> bool:
     if is_coordinator(user, network):
         return True
     leads = {activity.lead_organization_id, activity.measure.lead_organization_id} - {None}
-    return bool(leads & organizations_represented_by(user, network))
+    return bool(leads & acting_organizations(user, network))
 
 
 def scoring_organizations(user: Any, network: Network) -> set[Any]:
     """Member organisations the user may score priority areas for (their own only)."""
-    return organizations_represented_by(user, network)
-
-
-def can_propose_measures(user: Any, network: Network) -> bool:
-    return bool(organizations_represented_by(user, network))
+    return acting_organizations(user, network)

@@ -111,8 +111,8 @@ class ProposalFactory(factory.django.DjangoModelFactory):
 class World:
     """Network N with coordinator organisation C and members A and B; network O (another) with member X.
 
-    Users: coordinator (admin of C), member_a (staff of A), member_b (representative of B, no staff role),
-    outsider (staff of X in the other network), stranger (no organisation)."""
+    Users: coordinator (admin of C), member_a (editor at A), member_b (representative of B, no staff role),
+    outsider (staff of X in the other network), stranger (no organisation), viewer_a (read-only staff of A)."""
 
     network: Network
     other_network: Network
@@ -125,6 +125,7 @@ class World:
     member_b: Any
     outsider: Any
     stranger: Any
+    viewer_a: Any
 
 
 def make_world() -> World:
@@ -143,6 +144,18 @@ def make_world() -> World:
     rep_b = UserFactory()
     Representative.objects.create(member=member_b, user=rep_b)
     outsider = MembershipFactory(organization=org_x, role=Membership.Role.ADMIN).user
+    viewer_a = MembershipFactory(organization=org_a, role=Membership.Role.VIEWER).user
     return World(
-        network, other, org_c, org_a, org_b, org_x, coordinator, member_a, rep_b, outsider, UserFactory()
+        network,
+        other,
+        org_c,
+        org_a,
+        org_b,
+        org_x,
+        coordinator,
+        member_a,
+        rep_b,
+        outsider,
+        UserFactory(),
+        viewer_a,
     )

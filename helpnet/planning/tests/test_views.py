@@ -404,8 +404,37 @@ def test_round_page_query_count(world: World, django_assert_max_num_queries: Any
 def test_proposal_list_query_count(world: World, django_assert_max_num_queries: Any) -> None:
     for _ in range(3):
         ProposalFactory(network=world.network, organization=world.org_a)
-    # session, user, network, is_coordinator, orgs represented (3), mine, queue, decided
+    # session, user, network, is_coordinator, organisations represented (staff, representatives, members),
+    # read-only staff roles, mine, queue, decided, header links of the other apps
     client = client_for(world.coordinator)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("planning:proposal_list", args=[world.network.slug]))
     assert response.status_code == 200
+
+
+def test_read_only_staff_read_but_do_not_score_propose_or_update(world: World) -> None:
+    area = PriorityAreaFactory(round__network=world.network)
+    activity = ActivityFactory(
+        measure__goal__strategy__network=world.network, measure__lead_organization=world.org_a
+    )
+    plan = activity.measure.goal.strategy
+    client = client_for(world.viewer_a)
+    assert client.get(_plan_url(plan)).status_code == 200
+    assert (
+        client.get(reverse("planning:round_score", args=[world.network.slug, area.round.pk])).status_code
+        == 403
+    )
+    assert client.get(reverse("planning:proposal_create", args=[world.network.slug])).status_code == 403
+    url = _plan_url(plan, "planning:activity_progress", activity.pk)
+    assert client.post(url, {"status": status(world.network, "completed").pk}).status_code == 403
+    assert Activity.objects.get(pk=activity.pk).status.key == "planned"
+
+
+def test_a_renamed_status_shows_the_network_s_own_name(world: World) -> None:
+    renamed = status(world.network, "in_progress")
+    renamed.name = "V teku"
+    renamed.save()
+    measure = MeasureFactory(goal__strategy__network=world.network, status=renamed)
+    text = client_for(world.member_a).get(_plan_url(measure.goal.strategy)).content.decode()
+    assert "V teku" in text
+    assert status(world.network, "planned").display_name == "Planned"  # the default name, in English here

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helpnet.networks.models import Network
-from helpnet.networks.permissions import member_networks, organizations_represented_by
+from helpnet.networks.permissions import member_networks
 
 from ..actions import update_activity_progress
 from ..exchange import export_csv, export_xlsx, import_csv
@@ -30,6 +30,7 @@ from ..forms import (
 )
 from ..models import Activity, Measure, Strategy
 from ..permissions import (
+    acting_organizations,
     can_manage_plans,
     can_update_activity_progress,
     get_activity_or_404,
@@ -109,7 +110,7 @@ def plan_edit(request: HttpRequest, network: str, pk: int) -> HttpResponse:
 def plan_detail(request: HttpRequest, network: str, pk: int) -> HttpResponse:
     net = member_network_or_404(request.user, network)
     plan = get_plan_or_404(net, pk)
-    my_orgs = organizations_represented_by(request.user, net)
+    my_orgs = acting_organizations(request.user, net)
     context = {
         "network": net,
         "plan": plan,

@@ -16,7 +16,12 @@ from helpnet.networks.permissions import organizations_represented_by
 from ..actions import accept_proposal, reject_proposal, start_evaluating_proposal, submit_proposal
 from ..forms import AcceptProposalForm, ProposalForm, RejectProposalForm
 from ..models import MeasureProposal
-from ..permissions import can_manage_plans, get_proposal_for_user_or_404, member_network_or_404
+from ..permissions import (
+    acting_organizations,
+    can_manage_plans,
+    get_proposal_for_user_or_404,
+    member_network_or_404,
+)
 from ..queries import proposals_of
 from .plans import _managed_network
 
@@ -29,7 +34,7 @@ def proposal_list(request: HttpRequest, network: str) -> HttpResponse:
     context = {
         "network": net,
         "can_manage": can_manage,
-        "can_propose": bool(my_orgs),
+        "can_propose": bool(acting_organizations(request.user, net, represented=my_orgs)),
         "mine": proposals_of(net, organization_ids=my_orgs) if my_orgs else [],
         "queue": proposals_of(net).filter(status__in=["submitted", "evaluating"]) if can_manage else [],
         "decided": proposals_of(net).filter(status__in=["accepted", "rejected"])[:50] if can_manage else [],
@@ -40,7 +45,7 @@ def proposal_list(request: HttpRequest, network: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def proposal_create(request: HttpRequest, network: str) -> HttpResponse:
     net = member_network_or_404(request.user, network)
-    my_orgs = organizations_represented_by(request.user, net)
+    my_orgs = acting_organizations(request.user, net)
     if not my_orgs:
         raise PermissionDenied
     initial = {"organization": next(iter(my_orgs))} if len(my_orgs) == 1 else None
