@@ -1,5 +1,6 @@
 """The citizen's "Ask to be contacted" form: consent, spam defences, rate limit, clear errors, the thank-you page."""
 
+import logging
 import re
 import time
 from typing import Any
@@ -190,3 +191,16 @@ def test_the_signed_timestamp_cannot_be_reused_from_another_salt(client: Client,
     forged = signing.dumps(int(time.time()) - 60)  # signed without the form's salt
     response = client.post(url(service), form_data(started=forged))
     assert response.status_code == 400
+
+
+def test_a_self_referral_leaves_no_personal_data_in_the_logs(
+    caplog: Any, client: Client, service: Any, org_b: Any
+) -> None:
+    member(org_b, Membership.Role.EDITOR)
+    with caplog.at_level(logging.DEBUG), committed():
+        assert client.post(url(service), form_data(person_email="mojca@example.net")).status_code == 302
+    logged = "\n".join(f"{r.name} {r.getMessage()}" for r in caplog.records)
+    assert str(Referral.objects.get().pk) in logged
+    for secret in ("Mojca", "Testna", "040 123 456", "mojca@example.net", "vzgoji"):
+        assert secret not in logged
+        assert all(secret not in m.body and secret not in m.subject for m in mail.outbox)
