@@ -123,6 +123,10 @@ LSKZ_SEVNICA: dict[str, Any] = {
         "Vsak partner imenuje po enega predstavnika. Skupina se srečuje na sestankih, ožje skupine pa delajo "
         "za otroke in mladostnike, za odrasle in za starejše."
     ),
+    "description_en": (
+        "Each partner appoints one representative. The group meets regularly; narrower groups work for children "
+        "and young people, for adults and for older people."
+    ),
     "members": [
         ("zd-sevnica", COORDINATOR),
         ("obcina-sevnica", MEMBER),
@@ -306,7 +310,9 @@ def load() -> str:
                 "founded_on": spec["founded_on"],
                 "coordinator_organization": orgs.get(str(spec["coordinator"])),
                 "original_language": lang,
-                "translations": {"en": {"purpose": spec["purpose_en"]}},
+                "translations": {
+                    "en": {"purpose": spec["purpose_en"], "description": spec.get("description_en", "")}
+                },
             },
         )
         networks[network.slug] = network
