@@ -438,3 +438,32 @@ def test_a_renamed_status_shows_the_network_s_own_name(world: World) -> None:
     text = client_for(world.member_a).get(_plan_url(measure.goal.strategy)).content.decode()
     assert "V teku" in text
     assert status(world.network, "planned").display_name == "Planned"  # the default name, in English here
+
+
+def test_coordinator_sees_unmet_needs_evidence_on_the_round_page(world: World) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from helpnet.organizations.tests.factories import MunicipalityFactory
+    from helpnet.search.models import SearchStat
+
+    sevnica = MunicipalityFactory(slug="sevnica-ev", name="Sevnica")
+    world.network.municipalities.add(sevnica)
+    today = timezone.localdate()
+    round_ = RoundFactory(network=world.network, opens_on=today - dt.timedelta(days=30), closes_on=today)
+    SearchStat.objects.create(
+        day=today - dt.timedelta(days=3),
+        query="alkohol",
+        language="sl",
+        filters="need=addiction",
+        municipality="sevnica-ev",
+        searches=6,
+        zero_results=5,
+        results_total=1,
+    )
+    text = client_for(world.coordinator).get(round_.get_absolute_url()).content.decode()
+    assert "Evidence of unmet needs" in text
+    row = text[text.index('<th scope="row">Sevnica</th>') :][:200]
+    assert "<td>6</td><td>5</td><td>6</td>" in row
+    assert "alkohol" not in text  # the search words themselves are not shown
