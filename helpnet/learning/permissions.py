@@ -43,7 +43,10 @@ def training_needs_visible_to(user: Any, network: Network) -> QuerySet[TrainingN
 
 
 def events_visible_to(user: Any) -> QuerySet[TrainingEvent]:
-    return TrainingEvent.objects.filter(network__in=member_networks(user))
+    """The network's events; an intervision group's sessions only for those who see the group."""
+    return TrainingEvent.objects.filter(network__in=member_networks(user)).filter(
+        Q(intervision_group__isnull=True) | Q(intervision_group__in=groups_visible_to(user).values("pk"))
+    )
 
 
 def get_event_for_user_or_404(user: Any, pk: int) -> TrainingEvent:

@@ -76,3 +76,14 @@ def test_members_cannot_add_people_but_the_facilitator_can(editor_client, client
 def test_people_outside_the_network_cannot_be_added(coordinator_client, group, other_editor):
     coordinator_client.post(reverse("learning:group_member_add", args=[group.pk]), {"user": other_editor.pk})
     assert not group.memberships.filter(user=other_editor).exists()
+
+
+def test_group_sessions_are_not_listed_for_people_outside_the_group(
+    client, colleague, editor_client, group, network
+):
+    session = make_event(network, kind="intervision", intervision_group=group, title="Group session")
+    open_event = make_event(network, title="Open training")
+    client.force_login(colleague)
+    assert [e.pk for e in client.get(reverse("learning:event_list")).context["upcoming"]] == [open_event.pk]
+    listed = {e.pk for e in editor_client.get(reverse("learning:event_list")).context["upcoming"]}
+    assert listed == {open_event.pk, session.pk}
