@@ -270,6 +270,7 @@ def _referral_context(referral: Referral, extra: dict[str, Any]) -> dict[str, An
         # Callables: evaluated inside the reader's language, see send_templated.
         "link": lambda: referral_link(referral),
         "urgency_label": lambda: referral.get_urgency_display(),
+        "settings_link": lambda: absolute(reverse("referrals:notification_settings")),
     }
     if "to_status" in extra:
         code = extra["to_status"]
@@ -343,7 +344,13 @@ def send_digest(user: Any, since: dt.datetime) -> bool:
             {"reference": reference, "what": what, "link": referral_link(referral)}
             for reference, referral, what in found
         ]
-        context = {"lines": lines, "inbox": inbox_link(), "user": user, "since": timezone.localtime(since)}
+        context = {
+            "lines": lines,
+            "inbox": inbox_link(),
+            "user": user,
+            "since": timezone.localtime(since),
+            "settings_link": absolute(reverse("referrals:notification_settings")),
+        }
         subject = " ".join(render_to_string("referrals/email/digest_subject.txt", context).split())
         body = render_to_string("referrals/email/digest_body.txt", context)
     EmailMultiAlternatives(subject=subject, body=body, to=[user.email]).send()
