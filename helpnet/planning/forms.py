@@ -351,3 +351,26 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"), help_text=_("The columns of the CSV export; rows are matched by code.")
     )
+
+
+class StatusForm(forms.ModelForm):
+    default_progress = forms.IntegerField(
+        label=_("Default progress (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages=PROGRESS_ERRORS,
+    )
+
+    class Meta:
+        model = StatusDefinition
+        fields = ["name", "default_progress", "is_closed", "is_cancelled", "order"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("is_cancelled") and not cleaned.get("is_closed"):
+            self.add_error("is_closed", _("A cancelled status is also closed."))
+        return cleaned
+
+
+StatusFormSet = forms.modelformset_factory(StatusDefinition, form=StatusForm, extra=1, can_delete=False)

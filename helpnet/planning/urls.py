@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("", plans.home, name="home"),
     path("<slug:network>/", plans.plan_list, name="plan_list"),
     path("<slug:network>/new/", plans.plan_create, name="plan_create"),
+    path("<slug:network>/statuses/", plans.status_list, name="status_list"),
     path("<slug:network>/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("<slug:network>/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
     path("<slug:network>/<int:pk>/export.csv", plans.plan_export_csv, name="plan_export_csv"),

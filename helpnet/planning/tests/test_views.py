@@ -467,3 +467,80 @@ def test_coordinator_sees_unmet_needs_evidence_on_the_round_page(world: World) -
     row = text[text.index('<th scope="row">Sevnica</th>') :][:200]
     assert "<td>6</td><td>5</td><td>6</td>" in row
     assert "alkohol" not in text  # the search words themselves are not shown
+
+
+def _status_post(network: Any, changes: dict[str, str]) -> dict[str, str]:
+    from helpnet.planning.models import StatusDefinition
+
+    statuses = list(StatusDefinition.objects.filter(network=network))
+    data = {"form-TOTAL_FORMS": str(len(statuses) + 1), "form-INITIAL_FORMS": str(len(statuses))}
+    for i, s in enumerate(statuses):
+        data.update(
+            {
+                f"form-{i}-id": str(s.pk),
+                f"form-{i}-name": s.name,
+                f"form-{i}-default_progress": "" if s.default_progress is None else str(s.default_progress),
+                f"form-{i}-order": str(s.order),
+            }
+        )
+        if s.is_closed:
+            data[f"form-{i}-is_closed"] = "on"
+        if s.is_cancelled:
+            data[f"form-{i}-is_cancelled"] = "on"
+    return {**data, **changes}
+
+
+def test_coordinator_adds_a_status_and_changes_a_default_progress(world: World) -> None:
+    status(world.network, "planned")  # seeds the defaults
+    url = reverse("planning:status_list", args=[world.network.slug])
+    n = 4
+    data = _status_post(
+        world.network,
+        {
+            "form-1-default_progress": "40",
+            f"form-{n}-name": "Delayed",
+            f"form-{n}-default_progress": "25",
+            f"form-{n}-order": "5",
+        },
+    )
+    response = client_for(world.coordinator).post(url, data)
+    assert response.status_code == 302
+    assert status(world.network, "delayed").default_progress == 25
+    assert status(world.network, "in_progress").default_progress == 40  # row 1: statuses are in their order
+
+
+def test_status_default_progress_of_140_is_refused(world: World) -> None:
+    status(world.network, "planned")
+    url = reverse("planning:status_list", args=[world.network.slug])
+    response = client_for(world.coordinator).post(
+        url, _status_post(world.network, {"form-0-default_progress": "140"})
+    )
+    assert response.status_code == 200
+    assert "not 140 %" in response.content.decode()
+    assert not world.network.plan_statuses.filter(default_progress=140).exists()
+
+
+def test_members_cannot_change_statuses(world: World) -> None:
+    url = reverse("planning:status_list", args=[world.network.slug])
+    assert client_for(world.member_a).get(url).status_code == 403
+    assert client_for(world.outsider).get(url).status_code == 404
+
+
+def test_network_members_slot_lists_plans_and_rounds(world: World, django_assert_num_queries: Any) -> None:
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    StrategyFactory(network=world.network, title="Strategija 2026–2030")
+    StrategyFactory(network=world.network, title="Old plan", status=Strategy.Status.ARCHIVED)
+    RoundFactory(network=world.network, title="Ocena potreb 2026")
+    StrategyFactory(network=world.other_network, title="Someone else's plan")
+    request = RequestFactory().get("/")
+    request.user = world.member_a
+    # plans (with their network), rounds (with their network)
+    with django_assert_num_queries(2):
+        html = render_to_string(
+            "planning/_network_members.html",
+            {"network": world.network, "user": world.member_a, "request": request},
+        )
+    assert "Strategija 2026–2030" in html and "Ocena potreb 2026" in html
+    assert "Old plan" not in html and "Someone else" not in html

@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from helpnet.networks.models import Network
 from helpnet.networks.permissions import member_networks
 
-from ..actions import update_activity_progress
+from ..actions import ensure_statuses, update_activity_progress
 from ..exchange import export_csv, export_xlsx, import_csv
 from ..forms import (
     ActivityForm,
@@ -27,8 +28,9 @@ from ..forms import (
     MeasureForm,
     MilestoneForm,
     PlanForm,
+    StatusFormSet,
 )
-from ..models import Activity, Measure, Strategy
+from ..models import Activity, Measure, StatusDefinition, Strategy
 from ..permissions import (
     acting_organizations,
     can_manage_plans,
@@ -288,3 +290,30 @@ def plan_import(request: HttpRequest, network: str, pk: int) -> HttpResponse:
             errors = result.errors
     context = {"network": net, "plan": plan, "form": form, "errors": errors}
     return render(request, "planning/plan_import.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def status_list(request: HttpRequest, network: str) -> HttpResponse:
+    """The network's statuses of plan items: names, default progress, closed and cancelled (coordinators)."""
+    net = _managed_network(request, network)
+    ensure_statuses(net)
+    formset = StatusFormSet(request.POST or None, queryset=StatusDefinition.objects.filter(network=net))
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            for status in formset.save(commit=False):
+                status.network = net
+                if not status.key:
+                    status.key = _unique_key(net, status.name)
+                status.save()
+        messages.success(request, _("The statuses are saved."))
+        return redirect("planning:status_list", network=net.slug)
+    return render(request, "planning/status_list.html", {"network": net, "formset": formset})
+
+
+def _unique_key(net: Network, name: str) -> str:
+    base = slugify(name)[:30] or "status"
+    key, n = base, 1
+    while StatusDefinition.objects.filter(network=net, key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
