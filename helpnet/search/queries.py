@@ -35,6 +35,8 @@ MIN_ALL_WORDS_HITS = 20
 EXACT_RANKING_MAX = 1000
 # Champions (search/hot.py) ranked exactly after a first order by their known impacts.
 SCORED_CANDIDATES = 100
+# Near a position, the points of at most this many matches are read by id rather than by bounding box.
+NEAR_BY_IDS_MAX = 15000
 # Browsing without words (the home and municipality pages) counts facets over a large part of the
 # index; those counts are kept this long per filter combination (0 switches the cache off).
 BROWSE_CACHE_SECONDS = 60
@@ -245,7 +247,10 @@ def _find_hot(request: Request, groups: Groups) -> Hits | None:
         allowed &= reduce(operator.or_, (loaded.get(hot.TAG_PREFIX + tag, 0) for tag in tags), 0)
     distances: dict[int, float] = {}
     if request.near is not None:
-        distances = _within_radius(request)
+        # Positions of the matching documents when they are fewer than what a bounding box around a town
+        # holds (tens of thousands at 100 000 services), else of everything in the box.
+        anywhere = reduce(operator.or_, group_bits, 0) & allowed if groups else allowed
+        distances = _within_radius(request, anywhere if anywhere.bit_count() <= NEAR_BY_IDS_MAX else None)
         allowed &= hot.ids_to_int(distances)
     every = len(groups) > 1
     if groups:
@@ -283,18 +288,28 @@ def _find_hot(request: Request, groups: Groups) -> Hits | None:
     return Hits(keys=keys, total=total, facets=facets)
 
 
-def _within_radius(request: Request) -> dict[int, float]:
-    """Documents with a public point within the radius, with their nearest distance in km."""
+def _within_radius(request: Request, among: int | None) -> dict[int, float]:
+    """Documents (among a bitmap of candidates, if given) with a public point within the radius, with
+    their nearest distance in km."""
     assert request.near is not None  # noqa: S101 - narrowed for the type checker
     lat, lng = request.near
     radius = request.radius_km if request.radius_km is not None else DEFAULT_RADIUS_KM
     min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT document_id, latitude, longitude FROM search_documentpoint "
-            "WHERE latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s",
-            [min_lat, max_lat, min_lng, max_lng],
-        )
+        if among is None:
+            cursor.execute(
+                "SELECT document_id, latitude, longitude FROM search_documentpoint "
+                "WHERE latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s",
+                [min_lat, max_lat, min_lng, max_lng],
+            )
+        else:
+            ids_sql, ids_params = get_backend().id_list(hot.int_to_ids(among))
+            cursor.execute(
+                "SELECT document_id, latitude, longitude FROM search_documentpoint "  # noqa: S608 - backend SQL
+                f"WHERE document_id IN ({ids_sql}) "
+                "AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s",
+                [*ids_params, min_lat, max_lat, min_lng, max_lng],
+            )
         rows = cursor.fetchall()
     # haversine_km inlined with the centre's terms computed once (the same operations, the same distances)
     phi1 = math.radians(lat)

@@ -37,6 +37,10 @@ class Backend(Protocol):
 
     ranks_candidates_in_sql: bool
 
+    def id_list(self, ids: list[int]) -> tuple[str, list[Any]]:
+        """(SQL selecting the ids, params): a long list of ids as a single parameter."""
+        ...
+
     def candidate_rows(self, doc_ids: list[int]) -> list[tuple[Any, ...]]:
         """(id, key, demoted, language, sort_name, *field texts in FIELDS order) of a few documents."""
         ...

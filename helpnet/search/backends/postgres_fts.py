@@ -136,6 +136,10 @@ class PostgresBackend:
             result.append((*head, *fields))
         return result
 
+    def id_list(self, ids: list[int]) -> tuple[str, list[Any]]:
+        """SQL for a long list of ids as one parameter (an array)."""
+        return "SELECT unnest(%s::int[])", [ids]
+
     def clear(self) -> None:
         """As delete: nothing outside search_document."""
 

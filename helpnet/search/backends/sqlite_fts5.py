@@ -1,5 +1,6 @@
 """SQLite FTS5: one row per document (rowid = search_document.id), ranked by bm25 with field weights."""
 
+import json
 from typing import Any
 
 from django.db import connection
@@ -108,6 +109,10 @@ class SqliteBackend:
                 doc_ids,
             )
             return [(*row[:5], *((text or "").split() for text in row[5:])) for row in cursor.fetchall()]
+
+    def id_list(self, ids: list[int]) -> tuple[str, list[Any]]:
+        """SQL for a long list of ids as one parameter (a JSON array)."""
+        return "SELECT value FROM json_each(%s)", [json.dumps(ids)]
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
