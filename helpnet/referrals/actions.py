@@ -640,3 +640,14 @@ def restrict_referral(referral: Referral, *, by: Any) -> Referral:
     referral.version += 1
     log_access([referral], user=by, action=AccessLogEntry.Action.RESTRICT)
     return referral
+
+
+@transaction.atomic
+def save_referral_settings(service: Service, *, data: dict[str, Any], by: Any) -> ReferralSettings:
+    """Create or change how a service takes referrals (the caller checked that `by` edits the service)."""
+    fields = ("accepts_referrals", "accepts_self_referrals", "response_working_days", "capacity_note")
+    settings, _created = ReferralSettings.objects.update_or_create(
+        service=service, defaults={name: data[name] for name in fields}
+    )
+    logger.info("referral settings of service %s changed by user %s", service.pk, getattr(by, "pk", None))
+    return settings

@@ -22,6 +22,7 @@ from .models import (
     LegalBasis,
     Outcome,
     PreferredContact,
+    ReferralSettings,
     RejectReason,
     Urgency,
 )
@@ -309,3 +310,20 @@ class InboxForm(forms.Form):
         choices=[(t, t) for t in ("new", "overdue", "mine", "sent", "all")], required=False
     )
     page = forms.IntegerField(min_value=1, required=False)
+
+
+class ReferralSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReferralSettings
+        fields = ["accepts_referrals", "accepts_self_referrals", "response_working_days", "capacity_note"]
+        widgets = {"capacity_note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "capacity_note": _("Shown to staff before they refer someone, e.g. “Waiting list of 3 weeks”."),
+            "accepts_self_referrals": _("Shows a “contact me” form on the public service page."),
+        }
+
+    def clean_response_working_days(self) -> int:
+        days = self.cleaned_data["response_working_days"]
+        if not 1 <= days <= 30:
+            raise forms.ValidationError(gettext("Choose between 1 and 30 working days."))
+        return int(days)

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
-from .views import detail, inbox, send
 from .views import analytics as analytics_views  # referrals2
+from .views import detail, inbox, send, service_settings
 from .views import notification_settings as notification_views  # referrals2
 from .views import person as person_views  # referrals2
 from .views import selfreferral as selfreferral_views  # referrals2
@@ -11,6 +11,8 @@ app_name = "referrals"
 urlpatterns: list[URLPattern] = [
     path("", inbox.referral_list, name="referral_list"),
     path("access-log/", inbox.access_log, name="access_log"),
+    path("settings/", service_settings.service_settings_list, name="service_settings_list"),
+    path("settings/<uuid:service_pk>/", service_settings.service_settings_edit, name="service_settings_edit"),
     path("new/", send.referral_start, name="referral_start"),
     path("new/<uuid:service_pk>/", send.referral_create, name="referral_create"),
     path("<uuid:pk>/", detail.referral_detail, name="referral_detail"),

@@ -417,3 +417,51 @@ def test_service_page_shows_refer_button_to_other_organisations_only(parties: An
 def test_referral_factory_links_receiver_to_service(db: Any) -> None:
     referral = ReferralFactory()
     assert referral.receiving_organization == referral.service.organization
+
+
+def test_service_settings_page_for_the_services_own_editors(parties: Any) -> None:
+    url = reverse("referrals:service_settings_edit", args=[parties.service.pk])
+    data = {
+        "accepts_referrals": "on",
+        "response_working_days": "5",
+        "capacity_note": "Waiting list of 2 weeks.",
+    }
+    response = parties.client("receiver_editor").post(url, data)
+    assert response.status_code == 302
+    settings = ReferralSettings.objects.get(service=parties.service)
+    assert (settings.response_working_days, settings.capacity_note) == (5, "Waiting list of 2 weeks.")
+    assert not settings.accepts_self_referrals
+    listing = parties.client("receiver_viewer").get(
+        reverse("referrals:service_settings_list") + f"?org={parties.receiver.pk}"
+    )
+    assert "Waiting list of 2 weeks." in listing.content.decode()
+    assert parties.client("receiver_viewer").post(url, data).status_code == 403
+    assert parties.client("sender_admin").post(url, data).status_code == 404
+    other_list = reverse("referrals:service_settings_list") + f"?org={parties.receiver.pk}"
+    assert parties.client("sender_admin").get(other_list).status_code == 404
+
+
+@pytest.mark.parametrize("days", ["0", "31", "-1", "many"])
+def test_service_settings_refuse_bad_answer_times(parties: Any, days: str) -> None:
+    url = reverse("referrals:service_settings_edit", args=[parties.service.pk])
+    response = parties.client("receiver_admin").post(url, {"response_working_days": days})
+    assert response.status_code == 200
+    assert "error-summary" in response.content.decode()
+    assert not ReferralSettings.objects.exists()
+
+
+def test_shortlist_offers_referral_to_signed_in_staff_only(parties: Any, client: Any) -> None:
+    staff = parties.client("sender_editor")
+    for c in (staff, client):
+        c.post(reverse("directory:shortlist_add"), {"service": str(parties.service.pk)})
+    start = reverse("referrals:referral_start")
+    assert start in staff.get(reverse("directory:shortlist")).content.decode()
+    assert start not in client.get(reverse("directory:shortlist")).content.decode()
+
+
+def test_nav_link_for_signed_in_users(parties: Any, client: Any) -> None:
+    inbox = reverse("referrals:referral_list")
+    assert (
+        f'href="{inbox}"' in parties.client("receiver_viewer").get(reverse("directory:home")).content.decode()
+    )
+    assert f'href="{inbox}"' not in client.get(reverse("directory:home")).content.decode()
