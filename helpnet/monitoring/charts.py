@@ -15,7 +15,7 @@ from .queries import IndicatorFigures
 WIDTH = 480
 HEIGHT = 200
 LEFT = 48
-RIGHT = 12
+RIGHT = 30
 TOP = 14
 BOTTOM = 34
 
@@ -44,10 +44,17 @@ class TrendChart:
     description: str
 
 
-def _fmt(value: Decimal | None) -> str:
-    return (
-        "–" if value is None else number_format(value.normalize() if value == value.to_integral() else value)
-    )
+def figure_text(value: Decimal | None) -> str:
+    """A figure for people: no trailing zeros (20.80 → 20.8, 103.00 → 103), localised; – when missing."""
+    if value is None:
+        return "–"
+    value = Decimal(value)
+    if value == value.to_integral():
+        return number_format(value.quantize(Decimal(1)))
+    return number_format(value.normalize())
+
+
+_fmt = figure_text
 
 
 def trend_chart(figures: IndicatorFigures) -> TrendChart:

@@ -49,8 +49,8 @@ INDICATORS: list[tuple[Any, ...]] = [
         "count",
         "increase",
         "quarterly",
-        "120",
-        "400",
+        "90",
+        "160",
         "C1",
         "zd-sevnica",
         ["zd-sevnica", "kstm-sevnica", "ozara-sevnica"],
@@ -110,13 +110,13 @@ DEFINITIONS = {
 
 # K2 workshop participants per quarter and organisation: (zd, kstm, ozara)
 WORKSHOPS = {
-    "2025-Q1": (42, 18, 9),
-    "2025-Q2": (55, 21, 12),
-    "2025-Q3": (38, 30, 10),
-    "2025-Q4": (61, 26, 14),
-    "2026-Q1": (70, 33, 15),
-    "2026-Q2": (74, 29, 17),
-    "2026-Q3": (66, 35, 16),
+    "2025-Q1": (55, 28, 14),
+    "2025-Q2": (62, 30, 15),
+    "2025-Q3": (58, 35, 16),
+    "2025-Q4": (68, 33, 18),
+    "2026-Q1": (75, 38, 20),
+    "2026-Q2": (80, 36, 21),
+    "2026-Q3": (84, 41, 22),
 }
 
 

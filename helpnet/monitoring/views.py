@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -50,6 +51,8 @@ from .queries import (
     periods_of,
     reporting_by_partner,
 )
+
+PAGE_SIZE = 50
 
 
 def _fail(request: HttpRequest, error: ValidationError) -> None:
@@ -187,9 +190,11 @@ def measurement_list(request: HttpRequest, slug: str) -> HttpResponse:
     measurements = measurements_of(network)
     if status in Measurement.Status.values:
         measurements = measurements.filter(status=status)
+    page = Paginator(measurements, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "network": network,
-        "measurements": measurements,
+        "measurements": page.object_list,
+        "page": page,
         "status": status,
         "statuses": Measurement.Status.choices,
         "coordinator": is_coordinator(request.user, network),

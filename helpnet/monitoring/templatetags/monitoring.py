@@ -1,8 +1,11 @@
+from decimal import Decimal
 from typing import Any
 
 from django import template
 
 from helpnet.networks.permissions import member_networks
+
+from ..charts import figure_text
 
 register = template.Library()
 
@@ -19,6 +22,12 @@ def may_monitor(context: dict[str, Any]) -> bool:
         cached = member_networks(user).exists()
         request._may_monitor = cached  # type: ignore[union-attr]
     return bool(cached)
+
+
+@register.filter
+def figure(value: Decimal | None) -> str:
+    """A figure without trailing zeros, in the page's number format: 20.80 → 20,8 (sl), 103.00 → 103."""
+    return figure_text(value)
 
 
 RAG_CLASSES = {"green": "rag-green", "amber": "rag-amber", "red": "rag-red"}
