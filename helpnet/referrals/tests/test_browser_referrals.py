@@ -13,6 +13,17 @@ from helpnet.referrals.models import Referral
 pytestmark = pytest.mark.browser
 
 
+def serious_violations(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
 def _log_in(page: Any, live_server: Any, username: str) -> None:
     page.context.clear_cookies()
     page.goto(live_server.url + "/en/accounts/login/")
@@ -33,8 +44,11 @@ def test_send_accept_complete_and_the_sender_sees_the_outcome(page: Any, live_se
     # The sender refers someone from the public service page.
     _log_in(page, live_server, sender.username)
     page.goto(live_server.url + f"/en/services/{service.pk}/")
+    assert serious_violations(page) == []
     page.locator("a[href*='/referrals/new/']").click()
+    assert serious_violations(page) == []
     page.locator("a[href*='/referrals/new/" + str(service.pk) + "/']").click()
+    assert serious_violations(page) == []
     page.fill("#id_person_name", "Ana Testna")
     page.fill("#id_person_phone", "+386 40 111 222")
     page.fill("#id_reason", "Needs advice about unpaid bills.")
@@ -50,8 +64,10 @@ def test_send_accept_complete_and_the_sender_sees_the_outcome(page: Any, live_se
     # The receiver finds it in the inbox, accepts and completes it.
     _log_in(page, live_server, receiver.username)
     page.goto(live_server.url + "/en/referrals/")
+    assert serious_violations(page) == []
     page.locator(f"a:has-text('{referral.reference}')").click()
     page.wait_for_url(f"**/referrals/{referral.pk}/")
+    assert serious_violations(page) == []
     assert "Ana Testna" in page.locator("main").inner_text()
     page.locator("form.step-accept button[type=submit]").click()
     page.wait_for_url(f"**/referrals/{referral.pk}/")
