@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from helpnet.networks.models import Network
+from helpnet.networks.models import Network, WorkingGroup
 
 from ..models import NeedsAssessmentRound, Strategy
 
@@ -26,3 +26,10 @@ def planning_summary(network: Network) -> dict[str, Any]:
             .order_by("-opens_on")[:3]
         ),
     }
+
+
+@register.filter
+def population_labels(codes: Any) -> str:
+    """The population codes of an item as words in the page language: "Children and youth, Older people"."""
+    labels = dict(WorkingGroup.Population.choices)
+    return ", ".join(str(labels.get(code, code)) for code in codes or [])

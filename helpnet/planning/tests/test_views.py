@@ -60,13 +60,14 @@ def test_plan_of_another_network_is_404_even_for_its_coordinator(world: World) -
 def test_member_reads_the_plan_with_text_percentages(world: World) -> None:
     plan = StrategyFactory(network=world.network, title="Health strategy 2026-2030")
     goal = GoalFactory(strategy=plan, code="G1", title="Less smoking")
-    measure = MeasureFactory(goal=goal, code="G1.M1")
+    measure = MeasureFactory(goal=goal, code="G1.M1", populations=["elderly", "children_youth"])
     ActivityFactory(measure=measure, progress=40)
     response = client_for(world.member_a).get(_plan_url(plan))
     assert response.status_code == 200
     text = response.content.decode()
     assert "Health strategy 2026-2030" in text and "Less smoking" in text
     assert "40 % done" in text
+    assert "Older people, Children and youth" in text
     assert reverse("planning:plan_edit", args=[world.network.slug, plan.pk]) not in text
 
 
