@@ -38,7 +38,9 @@ def access_for(user: Any, slug: str) -> Access:
     if network is None:
         raise Http404
     member = is_member(user, network)
-    coordinator = member and is_coordinator(user, network)
+    # The admin of a coordinating organisation that is not itself a member still runs the network.
+    coordinator = is_coordinator(user, network)
+    member = member or coordinator
     groups: frozenset[Any] = frozenset()
     if member:
         groups = frozenset(

@@ -211,6 +211,11 @@ def test_draft_meetings_are_not_public(setup: dict[str, Any]) -> None:
 
 
 def test_network_pages_show_the_meetings_slots(setup: dict[str, Any]) -> None:
+    m = setup["m"]
+    private = meeting(setup["w"].network, at(dt.date(2027, 1, 20)), title="Members only meeting")
     html = setup["clients"][ANON].get(reverse("networks:detail", args=["lskz"])).content.decode()
-    assert "Monthly meeting" in html
+    assert m.title in html and private.title not in html
+    html = setup["clients"][MEMBER].get(reverse("networks:members", args=["lskz"])).content.decode()
+    assert private.title in html
+    assert "1 open action item" in html and "1 of them is yours" in html
     assert ActionItem.objects.count() == 1

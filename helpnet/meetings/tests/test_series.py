@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from helpnet.directory.models import Address, Location
 from helpnet.meetings import actions, queries
-from helpnet.meetings.models import AgendaItem, Meeting, MeetingSeries
+from helpnet.meetings.models import AgendaItem, Meeting, MeetingSeries, MeetingSeriesHost
 from helpnet.meetings.tests.helpers import LJ, add_member, client_for, world
 from helpnet.networks.models import NetworkMember
 from helpnet.organizations.tests.factories import OrganizationFactory
@@ -249,3 +249,13 @@ def test_series_form_creates_a_series_and_the_button_schedules_meetings() -> Non
     assert series.meetings.count() == 3
     response = client.post(reverse("meetings:series_generate", args=["lskz", series.pk]), {"count": "50"})
     assert series.meetings.count() == 3
+
+
+def test_an_explicit_host_order_is_followed_and_skips_members_who_opted_out_later() -> None:
+    w = _named_world()
+    series = _series(w.network)
+    for position, member in enumerate([w.members[2], w.members[0], w.members[1]]):
+        MeetingSeriesHost.objects.create(series=series, member=member, position=position)
+    NetworkMember.objects.filter(pk=w.members[0].pk).update(hosts_meetings=False)
+    meetings = actions.generate_series_meetings(series, count=3)
+    assert _hosts(meetings) == ["Center", "Bolnica", "Center"]

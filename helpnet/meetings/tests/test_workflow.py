@@ -361,3 +361,18 @@ def test_owner_may_update_their_action_other_members_may_not() -> None:
     action.refresh_from_db()
     assert action.status == ActionItem.Status.IN_PROGRESS
     assert "Send the leaflet" in client_for(w.member).get(reverse("meetings:my_actions")).content.decode()
+
+
+def test_an_invited_member_answers_and_a_bad_answer_saves_nothing() -> None:
+    w = world()
+    m = meeting(w.network, at(JAN))
+    actions.invite_to_meeting(m)
+    url = reverse("meetings:meeting_rsvp", args=["lskz", m.pk])
+    client = client_for(w.member)
+    assert "Are you coming?" in client.get(m.get_absolute_url()).content.decode()
+    client.post(url, {"rsvp": "maybe?"})
+    row = m.attendances.get(user=w.member)
+    assert row.rsvp == "none" and row.rsvp_at is None
+    client.post(url, {"rsvp": "yes"})
+    row.refresh_from_db()
+    assert row.rsvp == "yes" and row.rsvp_at is not None
