@@ -43,6 +43,7 @@ def criteria(setup: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 
 def test_an_admin_finds_the_persons_referrals_by_name_and_phone(setup: dict[str, Any]) -> None:
+    assert setup["client"].get("/en/referrals/people/").status_code == 200
     response = setup["client"].post("/en/referrals/people/", criteria(setup))
     assert response.status_code == 200
     found = {r.pk for r in response.context["found"]}
