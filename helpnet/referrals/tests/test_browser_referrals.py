@@ -65,7 +65,9 @@ def test_send_accept_complete_and_the_sender_sees_the_outcome(page: Any, live_se
     _log_in(page, live_server, receiver.username)
     page.goto(live_server.url + "/en/referrals/")
     assert serious_violations(page) == []
-    page.locator(f"a:has-text('{referral.reference}')").click()
+    page.keyboard.press("j")  # the first referral gets the focus, Enter opens it
+    assert page.evaluate("document.activeElement.textContent") == referral.reference
+    page.keyboard.press("Enter")
     page.wait_for_url(f"**/referrals/{referral.pk}/")
     assert serious_violations(page) == []
     assert "Ana Testna" in page.locator("main").inner_text()
