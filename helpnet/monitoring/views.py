@@ -152,8 +152,27 @@ def measurement_report(request: HttpRequest, slug: str, pk: int, period_pk: int)
     if not organizations.exists():
         raise PermissionDenied
     categories = list(indicator.breakdowns.all())
+    # A draft or a returned total of the user's organisation opens pre-filled, to be corrected.
+    existing = (
+        Measurement.objects.filter(
+            indicator=indicator, period=period, reporting_organization__in=organizations
+        )
+        .filter(disagg_key="", status__in=[Measurement.Status.DRAFT, Measurement.Status.RETURNED])
+        .first()
+    )
+    initial = {}
+    if existing is not None:
+        initial = {
+            "organization": existing.reporting_organization_id,
+            "value": existing.value,
+            "note": existing.note,
+        }
     form = MeasurementForm(
-        request.POST or None, indicator=indicator, organizations=organizations, categories=categories
+        request.POST or None,
+        initial=initial,
+        indicator=indicator,
+        organizations=organizations,
+        categories=categories,
     )
     if request.method == "POST" and form.is_valid():
         organization = form.cleaned_data["organization"]
@@ -180,7 +199,13 @@ def measurement_report(request: HttpRequest, slug: str, pk: int, period_pk: int)
             else:
                 messages.success(request, _("The figure is saved as a draft."))
             return redirect(indicator)
-    context = {"network": network, "indicator": indicator, "period": period, "form": form}
+    context = {
+        "network": network,
+        "indicator": indicator,
+        "period": period,
+        "form": form,
+        "existing": existing,
+    }
     return render(request, "monitoring/measurement_form.html", context)
 
 

@@ -356,3 +356,24 @@ def test_period_form_refuses_end_before_start(setup: Setup) -> None:
     data.update(start="2025-01-01", end="2025-12-31")
     assert client_for(setup.coordinator).post(url, data).status_code == 302
     assert ReportingPeriod.objects.get().network == setup.network
+
+
+def test_returned_figure_opens_prefilled_with_the_comment(
+    setup: Setup, indicator: Indicator, period: ReportingPeriod
+) -> None:
+    MeasurementFactory(
+        indicator=indicator,
+        period=period,
+        reporting_organization=setup.org_b,
+        status="returned",
+        value=Decimal("17"),
+        review_note="Manjka Krmelj.",
+    )
+    html = client_for(setup.reporter).get(_report_url(setup, indicator, period)).content.decode()
+    assert "Manjka Krmelj." in html
+    assert 'value="17.00"' in html
+    # Another organisation's returned figure is not shown to this reporter.
+    assert (
+        "Manjka Krmelj."
+        not in client_for(setup.reporter_c).get(_report_url(setup, indicator, period)).content.decode()
+    )
