@@ -3,25 +3,9 @@ from typing import Any
 
 from django import template
 
-from helpnet.networks.permissions import member_networks
-
 from ..charts import figure_text
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def may_monitor(context: dict[str, Any]) -> bool:
-    """Whether the signed-in user is a member of any network: one query, only for signed-in users."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return False
-    cached = getattr(request, "_may_monitor", None)
-    if cached is None:
-        cached = member_networks(user).exists()
-        request._may_monitor = cached  # type: ignore[union-attr]
-    return bool(cached)
 
 
 @register.filter

@@ -142,10 +142,10 @@ def test_dashboard_query_count(setup: Setup, reported: Any, django_assert_max_nu
     client = client_for(setup.coordinator)
     url = reverse("monitoring:dashboard", args=[setup.network.slug])
     client.get(url)
-    # session, user, member network, coordinator check, nav check, settings, indicators, reporting orgs,
+    # session, user, member network, coordinator check, settings, indicators, reporting orgs,
     # periods, validated figures, pending, targets, goals (+ measures, activities), completeness
-    # (indicators, orgs, periods, measurements, organisations), own organisations ≈ 24
-    with django_assert_max_num_queries(26):
+    # (indicators, orgs, periods, measurements, organisations), own organisations ≈ 23
+    with django_assert_max_num_queries(25):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -174,9 +174,9 @@ def test_dashboard_queries_do_not_grow_with_rows(
 def test_indicator_list_query_count(setup: Setup, reported: Any, django_assert_max_num_queries: Any) -> None:
     client = client_for(setup.reporter)
     url = reverse("monitoring:indicator_list", args=[setup.network.slug])
-    # session, user, member network, nav, coordinator check, settings, indicators (+ reporting orgs),
+    # session, user, member network, coordinator check, settings, indicators (+ reporting orgs),
     # periods, validated figures, pending, targets
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
 
 
@@ -185,15 +185,15 @@ def test_measurement_list_query_count(
 ) -> None:
     client = client_for(setup.coordinator)
     url = reverse("monitoring:measurement_list", args=[setup.network.slug])
-    # session, user, member network, nav, coordinator check, own organisations (2), count, measurements
+    # session, user, member network, coordinator check, own organisations (2), count, measurements
     # (+ indicator, period, organisation), options (+ category)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         assert client.get(url).status_code == 200
 
 
 def test_period_list_query_count(setup: Setup, reported: Any, django_assert_max_num_queries: Any) -> None:
     PeriodFactory.create_batch(3, network=setup.network)
     client = client_for(setup.coordinator)
-    # session, user, member network, nav, coordinator check, periods (+ indicator, locked_by)
-    with django_assert_max_num_queries(7):
+    # session, user, member network, coordinator check, periods (+ indicator, locked_by)
+    with django_assert_max_num_queries(6):
         assert client.get(reverse("monitoring:period_list", args=[setup.network.slug])).status_code == 200
