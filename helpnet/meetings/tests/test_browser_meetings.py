@@ -71,9 +71,9 @@ def test_whole_meeting_cycle(page: Any, live_server: Any) -> None:
     expect(page.locator("#quorum")).to_contain_text("Not quorate")
     rows = {a.user_id: a.pk for a in first.attendances.all()}
     page.select_option(f"#presence-{rows[coordinator.pk]}", "present")
-    expect(page.locator("#quorum")).to_contain_text("1 of 3")
+    expect(page.locator("#quorum")).to_contain_text("1 of 3", timeout=20_000)
     page.select_option(f"#presence-{rows[member.pk]}", "remote")
-    expect(page.locator("#quorum")).to_contain_text("2 of 3")
+    expect(page.locator("#quorum")).to_contain_text("2 of 3", timeout=20_000)
     expect(page.locator("#quorum")).to_have_class("quorum met")
 
     # decision
