@@ -298,6 +298,11 @@ class Referral(models.Model):
             ),
             models.Index(fields=["sender_organization", "status"], name="referral_sent_idx"),
             models.Index(fields=["assigned_to"], name="referral_assigned_idx"),
+            # The "all" tab walks each half by latest change (queries.AllTab).
+            models.Index(
+                fields=["receiving_organization", "updated_at"], name="referral_received_recent_idx"
+            ),
+            models.Index(fields=["sender_organization", "updated_at"], name="referral_sent_recent_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -33,14 +33,53 @@ def _tab_filter(organization: Organization, tab: str, user: Any) -> Q:
     return received | Q(sender_organization=organization)
 
 
-def inbox(organization: Organization, *, tab: str, user: Any) -> QuerySet[Referral]:
+INBOX_RELATED = ("service", "sender_organization", "receiving_organization", "assigned_to")
+
+
+def inbox(organization: Organization, *, tab: str, user: Any) -> "QuerySet[Referral] | AllTab":
     """One organisation's referrals in a tab: waiting ones oldest first, the others latest change first."""
+    if tab not in ("new", "overdue", "mine", "sent"):
+        return AllTab(organization)
     order = ["requested_at", "created_at"] if tab in ("new", "overdue") else ["-updated_at"]
     return (
         Referral.objects.filter(_tab_filter(organization, tab, user))
-        .select_related("service", "sender_organization", "receiving_organization", "assigned_to")
+        .select_related(*INBOX_RELATED)
         .order_by(*order, "pk")
     )
+
+
+class AllTab:
+    """The "all" tab, received and sent, latest change first, for the Paginator.
+
+    "receiving = X OR sender = X ORDER BY updated_at" cannot walk one index: SQLite sorted all 10 000 rows of
+    a busy organisation for every page (36 ms). Each half walks its own (organisation, updated_at) index for
+    the first rows up to the page's end; the two are merged here and the page's rows fetched by id.
+    """
+
+    def __init__(self, organization: Organization) -> None:
+        self.received = Referral.objects.filter(receiving_organization=organization)
+        self.sent = Referral.objects.filter(sender_organization=organization).exclude(
+            receiving_organization=organization
+        )
+
+    def count(self) -> int:
+        return self.received.count() + self.sent.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, bounds: slice) -> list[Referral]:
+        start, stop = bounds.start or 0, bounds.stop
+        if stop is None or stop <= start:
+            return []
+        halves = [
+            list(half.order_by("-updated_at", "pk").values_list("updated_at", "pk")[:stop])
+            for half in (self.received, self.sent)
+        ]
+        merged = sorted(halves[0] + halves[1], key=lambda row: (-row[0].timestamp(), str(row[1])))
+        ids = [pk for _updated, pk in merged[start:stop]]
+        rows = {r.pk: r for r in Referral.objects.filter(pk__in=ids).select_related(*INBOX_RELATED)}
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def inbox_counts(organization: Organization, *, user: Any) -> dict[str, int]:
