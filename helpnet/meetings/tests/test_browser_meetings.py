@@ -15,11 +15,11 @@ pytestmark = pytest.mark.browser
 
 
 def _log_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(live_server.url + "/sl/accounts/login/")
+    page.goto(live_server.url + "/en/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "a-long-test-password")
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/sl/staff/")
+    page.wait_for_url("**/en/staff/")
 
 
 def _schedule(page: Any, base: str, title: str, day: str, host_label: str | None = None) -> None:
@@ -46,7 +46,7 @@ def test_whole_meeting_cycle(page: Any, live_server: Any) -> None:
     member = w.member
     member.first_name, member.last_name = "Bor", "Član"
     member.save()
-    base = live_server.url + "/sl/meetings/lskz"
+    base = live_server.url + "/en/meetings/lskz"
     _log_in(page, live_server, coordinator.username)
 
     # schedule
@@ -70,8 +70,12 @@ def test_whole_meeting_cycle(page: Any, live_server: Any) -> None:
     # attendance: two of three voting organisations present → quorate (works with htmx on change)
     expect(page.locator("#quorum")).to_contain_text("Not quorate")
     rows = {a.user_id: a.pk for a in first.attendances.all()}
+    # htmx must be running (the page came from a form post) and done with a swap before the next change.
+    idle = "() => window.htmx !== undefined && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    page.wait_for_function(idle)
     page.select_option(f"#presence-{rows[coordinator.pk]}", "present")
     expect(page.locator("#quorum")).to_contain_text("1 of 3", timeout=20_000)
+    page.wait_for_function(idle)
     page.select_option(f"#presence-{rows[member.pk]}", "remote")
     expect(page.locator("#quorum")).to_contain_text("2 of 3", timeout=20_000)
     expect(page.locator("#quorum")).to_have_class("quorum met")
@@ -102,7 +106,7 @@ def test_whole_meeting_cycle(page: Any, live_server: Any) -> None:
 def test_public_meeting_pages_have_no_serious_accessibility_violations(page: Any, live_server: Any) -> None:
     w = world(3)
     m = meeting(w.network, at(dt.date(2027, 1, 13)), visibility=Meeting.Visibility.PUBLIC, title="Javna seja")
-    for url in ("/sl/meetings/lskz/", f"/sl/meetings/lskz/{m.pk}/", "/en/meetings/lskz/"):
+    for url in ("/en/meetings/lskz/", f"/en/meetings/lskz/{m.pk}/", "/en/meetings/lskz/"):
         page.goto(live_server.url + url)
         expect(page.locator("main")).to_contain_text("Javna seja")
         results = Axe().run(page)
@@ -120,7 +124,7 @@ def test_coordinator_meeting_page_has_no_serious_accessibility_violations(
     w = world(3)
     m = meeting(w.network, at(dt.date(2027, 1, 13)))
     _log_in(page, live_server, w.coordinator.username)
-    page.goto(live_server.url + f"/sl/meetings/lskz/{m.pk}/")
+    page.goto(live_server.url + f"/en/meetings/lskz/{m.pk}/")
     page.locator("#invite-button").click()
     expect(page.locator("#meeting-status")).to_have_text("Invitations sent")
     results = Axe().run(page)

@@ -25,11 +25,11 @@ def serious_violations(page: Any) -> list[str]:
 
 
 def _log_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(live_server.url + "/sl/accounts/login/")
+    page.goto(live_server.url + "/en/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "a-long-test-password")
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/sl/staff/")
+    page.wait_for_url("**/en/staff/")
 
 
 def test_public_reaches_a_local_group_through_its_region(page: Any, live_server: Any) -> None:
@@ -44,20 +44,20 @@ def test_public_reaches_a_local_group_through_its_region(page: Any, live_server:
         working_group=group, on_behalf_of=members[1].organization, user__email="x@example.org"
     )
 
-    page.goto(live_server.url + "/sl/networks/")
+    page.goto(live_server.url + "/en/networks/")
     nested = page.locator(".network-tree .network-tree a", has_text="Lokalna skupina Sevnica")
     assert nested.count() == 1  # the local group is listed inside its region
     assert serious_violations(page) == []
 
     nested.click()
-    page.wait_for_url("**/sl/networks/lskz-sevnica/")
+    page.wait_for_url("**/en/networks/lskz-sevnica/")
     assert page.locator("h1").inner_text() == "Lokalna skupina Sevnica"
     names = page.locator(".network-members li").all_inner_texts()
     assert any(members[3].organization.name in n for n in names)
     assert serious_violations(page) == []
 
     page.locator("a", has_text="Starejši").click()
-    page.wait_for_url("**/sl/networks/lskz-sevnica/groups/starejsi/")
+    page.wait_for_url("**/en/networks/lskz-sevnica/groups/starejsi/")
     assert "x@example.org" not in page.content()  # people's addresses are for members only
     assert serious_violations(page) == []
 
@@ -67,9 +67,9 @@ def test_coordinator_is_told_why_a_second_representative_is_refused(page: Any, l
     coordinator = members[0].representatives.get().user
     _log_in(page, live_server, coordinator.username)
 
-    page.goto(live_server.url + "/sl/networks/lskz/manage/")
+    page.goto(live_server.url + "/en/networks/lskz/manage/")
     assert serious_violations(page) == []
-    page.locator(f"a[href='/sl/networks/lskz/manage/members/{members[1].pk}/representatives/add/']").click()
+    page.locator(f"a[href='/en/networks/lskz/manage/members/{members[1].pk}/representatives/add/']").click()
     page.select_option("#id_kind", "primary")
     page.fill("#id_email", "second@example.org")
     page.locator("form.staff-form button.primary").click()
@@ -80,6 +80,6 @@ def test_coordinator_is_told_why_a_second_representative_is_refused(page: Any, l
 
     page.select_option("#id_kind", "deputy")
     page.locator("form.staff-form button.primary").click()
-    page.wait_for_url("**/sl/networks/lskz/manage/")
+    page.wait_for_url("**/en/networks/lskz/manage/")
     assert "second@example.org" in page.locator("main table").inner_text()
     assert members[1].representatives.filter(kind=Representative.Kind.DEPUTY).count() == 1

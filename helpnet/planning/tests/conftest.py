@@ -21,3 +21,13 @@ def client_for(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """These tests read the English wording (messages, pages under /en/): the Slovenian and Danish catalogues
+    must not change what they check."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

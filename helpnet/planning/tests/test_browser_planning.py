@@ -28,7 +28,7 @@ def serious_violations(page: Any) -> list[str]:
 
 
 def _log_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(live_server.url + "/sl/accounts/login/")
+    page.goto(live_server.url + "/en/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "a-long-test-password")
     page.locator("main form button[type=submit]").click()
@@ -44,7 +44,7 @@ def test_lead_organisation_updates_an_activity_and_the_plan_shows_it(
     ActivityFactory(measure=measure, code="C1.U1.A2", title="Objava", progress=20)
     plan = goal.strategy
     _log_in(page, live_server, world.member_a.username)
-    page.goto(live_server.url + f"/sl/plans/{world.network.slug}/{plan.pk}/")
+    page.goto(live_server.url + f"/en/plans/{world.network.slug}/{plan.pk}/")
     assert "10 %" in page.locator(f"#measure-{measure.pk} .meta").first.inner_text()
     assert serious_violations(page) == []
 
@@ -56,7 +56,7 @@ def test_lead_organisation_updates_an_activity_and_the_plan_shows_it(
     assert serious_violations(page) == []
     page.fill("#id_progress", "80")
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"**/sl/plans/{world.network.slug}/{plan.pk}/**")
+    page.wait_for_url(f"**/en/plans/{world.network.slug}/{plan.pk}/**")
     # (80 + 20) / 2 = 50 for the measure, and for its goal and the whole plan
     assert "50 %" in page.locator(f"#measure-{measure.pk} .meta").first.inner_text()
     assert "80 %" in page.locator(f"#activity-{activity.pk}").inner_text()
@@ -67,7 +67,7 @@ def test_scoring_and_proposal_pages_are_accessible(page: Any, live_server: Any, 
     proposal = ProposalFactory(network=world.network, organization=world.org_a)
     GoalFactory(strategy__network=world.network)
     _log_in(page, live_server, world.member_a.username)
-    page.goto(live_server.url + f"/sl/plans/{world.network.slug}/priorities/{area.round.pk}/score/")
+    page.goto(live_server.url + f"/en/plans/{world.network.slug}/priorities/{area.round.pk}/score/")
     for criterion in ("severity", "reach", "feasibility", "inequality"):
         page.select_option(f"#id_a{area.pk}_{criterion}", "4")
     assert serious_violations(page) == []
@@ -81,6 +81,6 @@ def test_scoring_and_proposal_pages_are_accessible(page: Any, live_server: Any, 
 
     page.context.clear_cookies()
     _log_in(page, live_server, world.coordinator.username)
-    page.goto(live_server.url + f"/sl/plans/{world.network.slug}/proposals/{proposal.pk}/")
+    page.goto(live_server.url + f"/en/plans/{world.network.slug}/proposals/{proposal.pk}/")
     assert page.locator("#id_accept-answer").is_visible()
     assert serious_violations(page) == []

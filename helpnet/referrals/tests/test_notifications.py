@@ -70,6 +70,8 @@ def test_the_sender_hears_of_each_change_and_the_actor_is_not_emailed(
     org_a: Any, editor: Any, org_b: Any, receiver_service: Any
 ) -> None:
     receiver = member(org_b, Membership.Role.EDITOR)
+    editor.preferred_language = "en"  # the e-mail goes out in the reader's language
+    editor.save(update_fields=["preferred_language"])
     referral = sent_referral(org_a, editor, receiver_service)
     mail.outbox.clear()
     with committed():
