@@ -34,8 +34,9 @@ class Command(BaseCommand):
             for config in apps.get_app_configs():
                 module_name = f"{config.name}.demo_data"
                 if config.name.startswith("helpnet.") and find_spec(module_name):
-                    summary = import_module(module_name).load()
-                    self.stdout.write(f"{config.label}: {summary}")
+                    summary = str(import_module(module_name).load())
+                    label = f"{config.label}: "
+                    self.stdout.write(summary if summary.startswith(label) else label + summary)
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
