@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpnet.directory.models import Service
-from helpnet.lib.holidays import is_public_holiday
 from helpnet.organizations.models import Membership, Organization
 
+from . import workdays
 from .models import (
     TERMINAL_STATUSES,
     AccessLogEntry,
@@ -75,15 +75,11 @@ class StaleReferralError(ReferralError):
 
 
 def add_working_days(start: dt.datetime, days: int, country: str) -> dt.datetime:
-    """`start` moved forward by `days` working days (weekends and the country's public holidays skipped)."""
-    moment = start
-    left = days
-    while left > 0:
-        moment += dt.timedelta(days=1)
-        local_day = timezone.localtime(moment).date()
-        if local_day.weekday() < 5 and not is_public_holiday(country, local_day):
-            left -= 1
-    return moment
+    """`start` moved forward by `days` working days (weekends and the country's public holidays skipped),
+    at the same time of day."""
+    local_start = timezone.localtime(start)
+    target = workdays.add_working_days(local_start.date(), days, country)
+    return start + dt.timedelta(days=(target - local_start.date()).days)
 
 
 def response_working_days(service_id: UUID | None) -> int:
