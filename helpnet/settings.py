@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "template_partials",
     "helpnet.lib",
     "helpnet.accounts",
@@ -65,9 +68,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "helpnet.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "helpnet.accounts.middleware.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -102,6 +107,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
+
+# A read replica (docs/deployment.md): only reads the code marks safe go there (helpnet/lib/dbrouter.py).
+# In tests it mirrors default (TEST MIRROR), so the router's paths run against the test database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["helpnet.lib.dbrouter.ReplicaRouter"]
+
+
+def _caches(url: str) -> dict[str, dict[str, object]]:
+    """HELPNET_CACHE_URL: empty = local memory (one process: dev, tests, a single app server);
+    db:// = Django's database cache in the table helpnet_cache (created by the accounts migrations, no extra
+    step), shared by every app server on the same database. Rate limits and login lock-outs count in this
+    cache, so several app servers need db://."""
+    if not url or url.startswith("locmem://"):
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if url.startswith("db://"):
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "helpnet_cache",
+                "OPTIONS": {"MAX_ENTRIES": 100_000},
+            }
+        }
+    raise ImproperlyConfigured(f"HELPNET_CACHE_URL: unknown scheme in {url.split(':')[0]!r} (use db://).")
+
+
+CACHES = _caches(os.environ.get("HELPNET_CACHE_URL", ""))
+# Addresses (or networks) of our own reverse proxies: only from them is X-Forwarded-For believed when
+# helpnet.lib.ratelimit finds a client's address. Comma-separated, e.g. "127.0.0.1,10.0.0.0/8".
+HELPNET_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("HELPNET_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a bare "example.org" means https
@@ -148,6 +189,39 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- Accounts security (issue 8) ---
+# Sessions: only staff log in. A working day at most, gone when the browser closes; a new session id at login
+# (Django) and again after the second factor (accounts.twofactor.mark_verified).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Two-factor login (TOTP, django-otp) for everyone who can read referrals: organisation members, staff and
+# superusers. HELPNET_REQUIRE_2FA=0 turns it off for an installation that authenticates elsewhere.
+HELPNET_REQUIRE_2FA = env_bool("HELPNET_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = os.environ.get("HELPNET_OTP_ISSUER", "helpnet")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret
+# Login throttling (helpnet.lib.ratelimit, counted in CACHES): failed logins per username and per client
+# address in a window; the username is then locked until the window ends. Wrong second-factor codes likewise.
+HELPNET_LOGIN_WINDOW_SECONDS = int(os.environ.get("HELPNET_LOGIN_WINDOW_SECONDS", str(15 * 60)))
+HELPNET_LOGIN_ACCOUNT_LIMIT = int(os.environ.get("HELPNET_LOGIN_ACCOUNT_LIMIT", "5"))
+HELPNET_LOGIN_ADDRESS_LIMIT = int(os.environ.get("HELPNET_LOGIN_ADDRESS_LIMIT", "30"))
+HELPNET_2FA_CODE_LIMIT = int(os.environ.get("HELPNET_2FA_CODE_LIMIT", "5"))
+# Behind TLS (production): the proxy terminates TLS and says so in a header; HTTP is redirected; browsers are
+# told to use HTTPS only (HSTS). All from the environment and off by default (a local gunicorn over plain
+# HTTP, as the load test runs it, must keep working); a production installation sets
+# SECURE_SSL_REDIRECT=1, SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=1, SECURE_HSTS_PRELOAD=1
+# and SECURE_PROXY_SSL_HEADER, and `helpnet check --deploy` is then clean (helpnet/tests/test_deploy_check.py).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto,https (only behind a proxy that always sets it)
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "")
+if _proxy_ssl_header:
+    _header, _comma, _value = _proxy_ssl_header.partition(",")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _header.strip().upper().replace("-", "_"), _value.strip() or "https")
 
 # Map tiles come from a configurable server; the list works when they cannot load.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -195,6 +269,20 @@ TASKS = {
 }
 
 HELPNET_BASE_URL = os.environ.get("HELPNET_BASE_URL", "http://localhost:8000")
+
+# Size limits of requests (issue 8). Over a limit the user gets a translated 413 page (helpnet/lib/limits.py,
+# handler400 in urls.py). Form bodies: 2 MB and 1 000 fields; uploads (only the plan's CSV import, itself
+# capped at 2 MB) are refused above HELPNET_MAX_UPLOAD_SIZE before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("HELPNET_MAX_FORM_SIZE", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+HELPNET_MAX_UPLOAD_SIZE = int(os.environ.get("HELPNET_MAX_UPLOAD_SIZE", str(5 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "helpnet.lib.limits.MaxSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Referrals: days after closure until the person's data are pseudonymised (referrals.md §4.3).
 HELPNET_REFERRAL_RETENTION_DAYS = int(os.environ.get("HELPNET_REFERRAL_RETENTION_DAYS", "365"))
