@@ -24,6 +24,24 @@ def _fresh_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _force_login_is_verified(monkeypatch: Any) -> None:
+    # Staff sessions need a second factor (helpnet.accounts.twofactor). force_login already skips the
+    # password; skipping the second factor with it is the same test convenience: the session gets the
+    # verified-session key. helpnet/accounts/tests prove the real flow with real codes.
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = "force_login"
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _immediate_tasks(settings: Any) -> None:
     # Queued work (e-mails, reminders) runs at once in tests; a test that checks the worker path sets
     # the database backend itself.
@@ -115,6 +133,14 @@ def browser() -> Iterator[Any]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def log_in(page: Any, live_server: Any) -> Any:
+    """log_in(username, lang="en"): the real login pages in the browser, password and second factor."""
+    from helpnet.accounts.tests.browser import log_in_through_pages
+
+    return lambda username, lang="en": log_in_through_pages(page, live_server, username, lang=lang)
 
 
 @pytest.fixture

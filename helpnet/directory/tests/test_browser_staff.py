@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from helpnet.accounts.tests.browser import log_in_through_pages
 from helpnet.directory.tests.factories import ServiceFactory
 from helpnet.organizations.models import Membership
 from helpnet.organizations.tests.factories import MembershipFactory
@@ -12,10 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def _log_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(live_server.url + "/sl/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a-long-test-password")
-    page.locator("main form button[type=submit]").click()
+    log_in_through_pages(page, live_server, username, lang="sl")
     page.wait_for_url("**/sl/staff/")
 
 

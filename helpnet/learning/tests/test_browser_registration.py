@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from helpnet.accounts.tests.browser import log_in_through_pages
 from helpnet.organizations.tests.factories import MembershipFactory
 
 from .conftest import make_event
@@ -15,10 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def log_in(page: Any, live_server: Any, username: str) -> None:
     page.context.clear_cookies()
-    page.goto(live_server.url + "/en/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a-long-test-password")
-    page.locator("main form button[type=submit]").click()
+    log_in_through_pages(page, live_server, username, lang="en")
     page.wait_for_load_state()
 
 

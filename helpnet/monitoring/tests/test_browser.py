@@ -7,6 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
+from helpnet.accounts.tests.browser import log_in_through_pages
 from helpnet.monitoring.tests.conftest import Setup
 from helpnet.monitoring.tests.factories import PeriodFactory
 
@@ -15,10 +16,7 @@ pytestmark = pytest.mark.browser
 
 def _log_in(page: Any, live_server: Any, username: str) -> None:
     page.context.clear_cookies()
-    page.goto(live_server.url + "/en/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a-long-test-password")
-    page.locator("main form button[type=submit]").click()
+    log_in_through_pages(page, live_server, username, lang="en")
     page.wait_for_load_state()
 
 

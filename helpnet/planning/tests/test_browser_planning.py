@@ -6,6 +6,8 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from helpnet.accounts.tests.browser import log_in_through_pages
+
 from .factories import (
     ActivityFactory,
     GoalFactory,
@@ -28,10 +30,7 @@ def serious_violations(page: Any) -> list[str]:
 
 
 def _log_in(page: Any, live_server: Any, username: str) -> None:
-    page.goto(live_server.url + "/en/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a-long-test-password")
-    page.locator("main form button[type=submit]").click()
+    log_in_through_pages(page, live_server, username, lang="en")
     page.wait_for_load_state()
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from helpnet.accounts.tests.browser import log_in_through_pages
 from helpnet.directory.tests.factories import ServiceFactory
 from helpnet.organizations.models import Membership
 from helpnet.organizations.tests.factories import MembershipFactory, OrganizationFactory
@@ -26,10 +27,7 @@ def serious_violations(page: Any) -> list[str]:
 
 def _log_in(page: Any, live_server: Any, username: str) -> None:
     page.context.clear_cookies()
-    page.goto(live_server.url + "/en/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a-long-test-password")
-    page.locator("main form button[type=submit]").click()
+    log_in_through_pages(page, live_server, username, lang="en")
     page.wait_for_url("**/staff/")
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 
+from helpnet.accounts.demo import give_demo_devices
 from helpnet.directory.demo.loader import DEMO_PASSWORD, demo_logins, load_demo
 from helpnet.directory.models import Service
 
@@ -37,9 +38,16 @@ class Command(BaseCommand):
                     summary = str(import_module(module_name).load())
                     label = f"{config.label}: "
                     self.stdout.write(summary if summary.startswith(label) else label + summary)
+        # Every demo user exists now: each gets a demo authenticator device (the second login step); also
+        # in a demo database made before two-factor login.
+        self.stdout.write(give_demo_devices())
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
             where = f" @ {login.organization}" if login.organization else ""
             self.stdout.write(f"  {login.username:<10} {login.role}{where}")
+        self.stdout.write(
+            "Second step of the login: the code page of this demo installation (DEBUG on) shows the "
+            "current code of each demo account; type it in."
+        )
         self.stdout.write(f"Open {DEMO_URL}")
