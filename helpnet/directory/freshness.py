@@ -14,7 +14,6 @@ from uuid import UUID
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -24,7 +23,6 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from helpnet.accounts.models import User
@@ -342,6 +340,12 @@ def send_review_reminders(*, now: dt.datetime | None = None) -> tuple[int, int]:
         # Recorded and sent in one transaction per organisation: a failed send leaves nothing recorded, so
         # the next run tries again (a rare duplicate beats a reminder lost for a whole period).
         with transaction.atomic():
+            # Two runs at once (cron on two machines): the organisation's row lock makes the second wait for
+            # the first to commit, and it then finds these services already reminded.
+            list(Organization.objects.select_for_update().filter(pk=organization_id).values_list("pk"))
+            services = list(services_to_remind(now=now).filter(organization_id=organization_id))
+            if not services:
+                continue
             ReviewReminder.objects.bulk_create(
                 ReviewReminder(service=s, sent_at=now, recipient_count=len(recipients)) for s in services
             )
@@ -356,23 +360,6 @@ def send_review_reminders(*, now: dt.datetime | None = None) -> tuple[int, int]:
 
 
 # --- problem reports -----------------------------------------------------------------------------------
-
-
-def take_report_slot(client_address: str) -> bool:
-    """Count one report from this client; False once it sent REPORTS_PER_WINDOW within the hour.
-
-    Only a keyed hash of the address goes into the cache, and only for the window: the address itself is
-    never stored (GDPR: nothing links a report to a person who did not give an e-mail).
-    """
-    digest = salted_hmac("helpnet.directory.report-rate", client_address).hexdigest()[:32]
-    key = f"helpnet:report-rate:{digest}"
-    cache.add(key, 0, timeout=REPORT_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=REPORT_WINDOW_SECONDS)
-        count = 1
-    return count <= REPORTS_PER_WINDOW
 
 
 def create_problem_report(service: Service, *, kind: str, text: str, email: str) -> ProblemReport:

@@ -259,12 +259,15 @@ def services_for_refresh() -> Iterable[Service]:
 def refresh_all_occurrences() -> int:
     """Rebuild every service's Occurrence rows for the next OCCURRENCE_DAYS days; returns how many.
 
-    Safe to run twice: each service's rows are replaced in one transaction.
+    Safe to run twice: each service's rows are replaced in one transaction. Two runs at once (cron on two
+    machines) take turns on each service's row lock; without it both deletes see the old rows only and both
+    inserts stay, doubling the service's occurrences.
     """
     now = timezone.now()
     total = 0
     for service in services_for_refresh():
         with transaction.atomic():
+            list(Service.objects.select_for_update().filter(pk=service.pk).values_list("pk"))
             Occurrence.objects.filter(service=service).delete()
             total += len(Occurrence.objects.bulk_create(_occurrences(service, now)))
     return total

@@ -9,20 +9,18 @@
   key), so no IP address is stored in the database, the cache keys or the logs.
 """
 
-import hashlib
-import hmac
 import time
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from helpnet.lib import ratelimit
 from helpnet.organizations.models import Municipality
 
 from .forms import LANGUAGE_CHOICES, PHONE_RE
@@ -44,28 +42,21 @@ def rate_limit() -> int:
     return int(getattr(settings, "HELPNET_SELF_REFERRAL_RATE_LIMIT", 5))
 
 
+RATE_SCOPE = "selfreferral"
+
+
 def _client_key(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded-for header is the client's to forge. Hashed with the secret key.
-    address = request.META.get("REMOTE_ADDR", "")
-    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
-    return f"selfreferral-rate:{digest}:{int(time.time() // RATE_WINDOW_SECONDS)}"
+    # The shared counter (helpnet.lib.ratelimit) keys on an HMAC of the client address, never the address.
+    return ratelimit._cache_key(RATE_SCOPE, ratelimit.client_address(request))
 
 
 def over_rate_limit(request: HttpRequest, *, count: bool) -> bool:
     """Is this client over the limit? With ``count``, this attempt is counted first."""
-    limit = rate_limit()
-    if not limit:
-        return False
-    key = _client_key(request)
+    limits = {"limit": rate_limit(), "window_seconds": RATE_WINDOW_SECONDS}
+    address = ratelimit.client_address(request)
     if not count:
-        return int(cache.get(key, 0)) >= limit
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
-        used = 1
-    return used > limit
+        return ratelimit.peek(RATE_SCOPE, address, **limits)
+    return ratelimit.hit(RATE_SCOPE, address, **limits)
 
 
 def new_timestamp() -> str:
@@ -119,8 +110,8 @@ class SelfReferralForm(forms.Form):
     )
     consent = forms.BooleanField(label=_("I agree"), required=True)
     # Spam defences: see the module docstring.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
-    started = forms.CharField(widget=forms.HiddenInput)
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=500)
+    started = forms.CharField(widget=forms.HiddenInput, max_length=200)
 
     def __init__(self, *args: Any, consent: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

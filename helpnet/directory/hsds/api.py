@@ -3,14 +3,12 @@
 import functools
 import json
 import math
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -18,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from helpnet.lib import ratelimit
+from helpnet.lib.limits import retry_after
 from helpnet.organizations.models import Organization
 
 from ..models import Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
@@ -45,18 +45,9 @@ def _throttled(request: HttpRequest) -> int | None:
     limit = getattr(settings, "HELPNET_API_RATE_LIMIT", 1200)
     if not limit:
         return None
-    now = time.time()
-    minute = int(now // 60)
-    # REMOTE_ADDR only: a forwarded-for header is the client's to forge.
-    key = f"hsds-throttle:{request.META.get('REMOTE_ADDR', '')}:{minute}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    if count > limit:
-        return max(1, math.ceil((minute + 1) * 60 - now))
+    # The shared counter: a keyed hash of the client address (X-Forwarded-For only from our own proxies).
+    if ratelimit.hit("hsds-api", ratelimit.client_address(request), limit=limit, window_seconds=60):
+        return retry_after(60)
     return None
 
 

@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from helpnet.lib import ratelimit
+from helpnet.lib.limits import too_many_requests
+
 from .. import freshness
 from ..models import ProblemReport, Service
 from ..queries import listed_services
@@ -42,6 +45,7 @@ class ProblemReportForm(forms.Form):
     # Honeypot: hidden from people (and screen readers); bots that fill every field give themselves away.
     website = forms.CharField(
         required=False,
+        max_length=500,
         label=gettext_lazy("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -62,7 +66,12 @@ def report_create(request: HttpRequest, pk: UUID) -> HttpResponse:
     form = ProblemReportForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if not freshness.take_report_slot(request.META.get("REMOTE_ADDR", "")):
+        if ratelimit.hit(
+            "problem-report",
+            ratelimit.client_address(request),
+            limit=freshness.REPORTS_PER_WINDOW,
+            window_seconds=freshness.REPORT_WINDOW_SECONDS,
+        ):
             form.add_error(None, _("You have sent several reports in a short time. Please try again later."))
             status = 429
         else:
@@ -72,7 +81,10 @@ def report_create(request: HttpRequest, pk: UUID) -> HttpResponse:
                     service, kind=data["kind"], text=data["text"].strip(), email=data["email"]
                 )
             return redirect("directory:report_thanks", pk=service.pk)
-    return render(request, "directory/report_form.html", {"service": service, "form": form}, status=status)
+    response = render(
+        request, "directory/report_form.html", {"service": service, "form": form}, status=status
+    )
+    return too_many_requests(response, freshness.REPORT_WINDOW_SECONDS) if status == 429 else response
 
 
 @login_not_required

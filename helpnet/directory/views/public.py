@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
+from helpnet.lib import ratelimit
+from helpnet.lib.limits import too_many_requests
 from helpnet.organizations.models import COUNTRY_TIMEZONES, Municipality
 from helpnet.search.actions import record_search
 
@@ -41,6 +43,10 @@ from ..queries import (
 )
 
 PER_PAGE = 20
+# Rate limits per client (helpnet.lib.ratelimit): searches counted in the anonymous statistics, and changes
+# to the shortlist (each one writes the session), per minute.
+SEARCH_STATS_PER_MINUTE = 30
+SHORTLIST_CHANGES_PER_MINUTE = 60
 SHORTLIST_SESSION_KEY = "shortlist"
 SHORTLIST_MAX = 50
 
@@ -244,7 +250,11 @@ def search(request: HttpRequest) -> HttpResponse:
     form = _search_form(request.GET)
     form.is_valid()  # invalid parameters drop out of the search; the page says which and why
     result = search_services(form.to_params(), page=form.page_number(), per_page=PER_PAGE)
-    if form.page_number() == 1:  # anonymous daily aggregates: what people look for and do not find
+    # Anonymous daily aggregates of what people look for and do not find; a script hammering the page does not
+    # get to write them.
+    if form.page_number() == 1 and not ratelimit.hit(
+        "search-stats", ratelimit.client_address(request), limit=SEARCH_STATS_PER_MINUTE, window_seconds=60
+    ):
         record_search(**search_statistics(form.to_params()), result_count=result.total)
     form.show_counts(result.facets)
     services = _prepared(result.services)
@@ -410,9 +420,19 @@ def _after_shortlist_change(
     return redirect("directory:shortlist")
 
 
+def _shortlist_rate_limited(request: HttpRequest) -> HttpResponse | None:
+    client = ratelimit.client_address(request)
+    if not ratelimit.hit("shortlist", client, limit=SHORTLIST_CHANGES_PER_MINUTE, window_seconds=60):
+        return None
+    message = _("You have changed your shortlist very often in a short time. Please wait a minute.")
+    return too_many_requests(HttpResponse(message), 60)
+
+
 @login_not_required
 @require_POST
 def shortlist_add(request: HttpRequest) -> HttpResponse:
+    if (limited := _shortlist_rate_limited(request)) is not None:
+        return limited
     form = ShortlistForm(request.POST)
     if not form.is_valid() or not listed_services().filter(pk=form.service_id()).exists():
         return HttpResponse(_("This is not a service of the help map."), status=400)
@@ -431,6 +451,8 @@ def shortlist_add(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_POST
 def shortlist_remove(request: HttpRequest) -> HttpResponse:
+    if (limited := _shortlist_rate_limited(request)) is not None:
+        return limited
     form = ShortlistForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("This is not a service of the help map."), status=400)

@@ -11,10 +11,17 @@ from django.utils import translation
 
 from helpnet.directory.models import Service
 from helpnet.directory.queries import listed_services
+from helpnet.lib.limits import too_many_requests
 
 from .. import actions
 from ..models import PreferredContact, ReferralSettings, Source
-from ..selfreferral import SelfReferralForm, consent_text, new_timestamp, over_rate_limit
+from ..selfreferral import (
+    RATE_WINDOW_SECONDS,
+    SelfReferralForm,
+    consent_text,
+    new_timestamp,
+    over_rate_limit,
+)
 from ..templatetags.referrals_public import usual_days_for
 
 
@@ -42,7 +49,8 @@ def selfreferral_create(request: HttpRequest, service_pk: UUID) -> HttpResponse:
         return render(request, "referrals/selfreferral_form.html", {**context, "form": _form(service)})
     if over_rate_limit(request, count=True):
         context.update(form=_form(service, request.POST), rate_limited=True)
-        return render(request, "referrals/selfreferral_form.html", context, status=429)
+        response = render(request, "referrals/selfreferral_form.html", context)
+        return too_many_requests(response, RATE_WINDOW_SECONDS)
     form = _form(service, request.POST)
     thanks = reverse("referrals:selfreferral_thanks", args=[service.pk])
     if form.is_spam:
