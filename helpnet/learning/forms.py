@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from helpnet.directory import vocabulary
+from helpnet.lib.forms import LONG_TEXT_MAX, NOTE_MAX, TEXT_MAX, max_lengths
 from helpnet.organizations.models import Organization
 
 from . import queries
@@ -50,6 +51,7 @@ class TrainingNeedForm(OrganizationChoiceMixin, forms.ModelForm):
             "urgency",
             "preferred_format",
         ]
+        formfield_callback = max_lengths(description=TEXT_MAX)
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,6 +94,7 @@ class TrainingEventForm(forms.ModelForm):
             "registration_closes": DateTimeInput(),
             "addressed_needs": forms.CheckboxSelectMultiple,
         }
+        formfield_callback = max_lengths(description=TEXT_MAX)
 
     def __init__(self, *args: Any, network: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,13 +161,16 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("5 = very useful, 1 = not useful"),
     )
-    comments = forms.CharField(label=_("Comments"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    comments = forms.CharField(
+        label=_("Comments"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=NOTE_MAX
+    )
 
 
 class IntervisionGroupForm(forms.ModelForm):
     class Meta:
         model = IntervisionGroup
         fields = ["name", "description", "facilitator", "schedule_note", "rrule", "confidential"]
+        formfield_callback = max_lengths(description=TEXT_MAX)
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -219,6 +225,7 @@ class GoodPracticeForm(OrganizationChoiceMixin, forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "links": forms.Textarea(attrs={"rows": 3}),
         }
+        formfield_callback = max_lengths(description=LONG_TEXT_MAX, links=NOTE_MAX)
 
     original_language = forms.ChoiceField(
         label=_("Language of the text"),
@@ -235,7 +242,11 @@ class GoodPracticeForm(OrganizationChoiceMixin, forms.ModelForm):
         for code, label, help_text in CRITERIA:
             name = f"criterion_{code}"
             self.fields[name] = forms.CharField(
-                label=label, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 3})
+                label=label,
+                help_text=help_text,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=NOTE_MAX,
             )
             if self.instance.pk:
                 self.fields[name].initial = self.instance.criteria.get(code, "")
@@ -282,7 +293,9 @@ class ReviewForm(forms.Form):
         (2, _("2 – mostly met")),
         (3, _("3 – fully met")),
     ]
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_MAX
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -297,7 +310,9 @@ class ReviewForm(forms.Form):
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label=_("What should the organisation change?"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What should the organisation change?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NOTE_MAX,
     )
 
 

@@ -237,7 +237,9 @@ def ical_recur(rule: Rule) -> dict[str, object]:
 def series_end(rule: Rule) -> dt.date | None:
     """The last date a finite rule can fall on (its count turned into a date), or None when endless."""
     if rule.count and rule.dtstart and rule.effective_freq:
-        dates = occurrence_dates(rule, rule.dtstart, rule.dtstart + dt.timedelta(days=366 * 50))
+        fifty_years = dt.timedelta(days=366 * 50)
+        horizon = rule.dtstart + fifty_years if rule.dtstart <= dt.date.max - fifty_years else dt.date.max
+        dates = occurrence_dates(rule, rule.dtstart, horizon)
         if dates:
             return min(d for d in (dates[-1], rule.last_date) if d is not None)
     return rule.last_date

@@ -8,12 +8,13 @@ from dateutil import rrule as du
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from helpnet.lib.forms import LONG_TEXT_MAX, NOTE_MAX, TEXT_MAX, max_lengths
 from helpnet.networks.models import Network, WorkingGroup
 from helpnet.organizations.models import Organization
 
 from .actions import MeetingInput
 from .models import ActionItem, AgendaItem, Attendance, Decision, Meeting, MeetingSeries, Mode
-from .queries import member_organizations, member_people
+from .queries import member_organizations, member_people, usable_rule
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -49,7 +50,8 @@ class MeetingForm(forms.Form):
         help_text=_("Leave empty to use the host's address."),
     )
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
-    online_url = forms.URLField(label=_("Online meeting link"), required=False)
+    # As long as Meeting.online_url can hold (a URLField's 200 characters), so a longer link is a form error.
+    online_url = forms.URLField(label=_("Online meeting link"), required=False, max_length=200)
     visibility = forms.ChoiceField(
         label=_("Who can see it"), choices=Meeting.Visibility.choices, initial=Meeting.Visibility.NETWORK
     )
@@ -108,6 +110,7 @@ class SeriesForm(forms.ModelForm):
     agenda_lines = forms.CharField(
         label=_("Extra standing items"),
         required=False,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line, for example “Reports from the working groups”."),
     )
@@ -138,14 +141,21 @@ class SeriesForm(forms.ModelForm):
         text = self.cleaned_data["rrule"].strip()
         if text.upper().startswith("RRULE:"):
             text = text[6:]
-        try:
-            rule = du.rrulestr(text, dtstart=dt.datetime(2026, 1, 1))  # noqa: DTZ001 - a naive local rule
-        except (ValueError, TypeError):
-            raise forms.ValidationError(
-                _("This is not a valid repeat rule. Example: FREQ=MONTHLY;BYDAY=2WE")
-            ) from None
-        if not isinstance(rule, du.rrule) or "FREQ=" not in text.upper():
+        rule = usable_rule(text, dt.date(2026, 1, 1))
+        if rule is None or "FREQ=" not in text.upper():
             raise forms.ValidationError(_("This is not a valid repeat rule. Example: FREQ=MONTHLY;BYDAY=2WE"))
+        # A month filter on a daily or weekly rule can name days that never come ("every day in February
+        # that is the 30th"): dateutil would then walk day by day to the year 9999 looking for one.
+        if rule._bymonth and rule._freq in (du.DAILY, du.WEEKLY):  # type: ignore[attr-defined]
+            raise forms.ValidationError(_("Use a monthly or yearly rule to pick months."))
+        try:
+            first = rule.after(dt.datetime(2026, 1, 1), inc=True)  # noqa: DTZ001 - a naive local rule
+        except (IndexError, ValueError, OverflowError):
+            first = None
+        if first is None:
+            raise forms.ValidationError(
+                _("This rule gives no meeting dates. Example: FREQ=MONTHLY;BYDAY=2WE")
+            )
         return text.upper()
 
     def clean_duration_minutes(self) -> int:
@@ -168,7 +178,10 @@ class GenerateForm(forms.Form):
 class ProposeForm(forms.Form):
     title = forms.CharField(label=_("Item"), max_length=255)
     description = forms.CharField(
-        label=_("What it is about"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What it is about"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NOTE_MAX,
     )
     public = forms.BooleanField(label=_("Can be shown to the public"), required=False, initial=True)
 
@@ -187,7 +200,7 @@ class AcceptForm(forms.Form):
 
 class MinutesForm(forms.Form):
     minutes_summary = forms.CharField(
-        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=LONG_TEXT_MAX
     )
 
     def __init__(self, *args: Any, items: list[AgendaItem], **kwargs: Any) -> None:
@@ -195,7 +208,10 @@ class MinutesForm(forms.Form):
         self.items = items
         for item in items:
             self.fields[f"item_{item.pk}"] = forms.CharField(
-                label=item.title, required=False, widget=forms.Textarea(attrs={"rows": 4})
+                label=item.title,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                max_length=LONG_TEXT_MAX,
             )
             self.initial.setdefault(f"item_{item.pk}", item.notes)
 
@@ -226,6 +242,7 @@ class DecisionForm(forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["agenda_item", "title", "text", "method", "votes_for", "votes_against", "abstentions"]
+        formfield_callback = max_lengths(text=TEXT_MAX)
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -241,7 +258,7 @@ class DecisionForm(forms.ModelForm):
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("What is to be done"), max_length=255)
     description = forms.CharField(
-        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX
     )
     owner = PersonChoiceField(label=_("Responsible person"), queryset=None)
     owner_org = forms.ModelChoiceField(
@@ -262,7 +279,9 @@ class ActionForm(forms.Form):
 
 
 class ActionUpdateForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX
+    )
     new_status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("(unchanged)")), *ActionItem.Status.choices], required=False
     )

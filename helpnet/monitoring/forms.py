@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from helpnet.lib.forms import NOTE_MAX, max_lengths
 from helpnet.networks.models import Network
 from helpnet.networks.permissions import member_organization_ids
 from helpnet.organizations.models import Organization
@@ -47,6 +48,7 @@ class IndicatorForm(forms.ModelForm):
             "reporting_organizations": forms.CheckboxSelectMultiple,
             "breakdowns": forms.CheckboxSelectMultiple,
         }
+        formfield_callback = max_lengths(definition=NOTE_MAX)
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,6 +139,7 @@ class MeasurementForm(forms.Form):
         label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX,
         help_text=_("How the figure was counted. No names or personal details."),
     )
 

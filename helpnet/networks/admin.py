@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from helpnet.lib.forms import TEXT_MAX, max_lengths
+
 from .actions import check_parent, check_quorum
 from .forms import add_action_error
 from .models import Network, NetworkMember, Representative, WorkingGroup, WorkingGroupMember
@@ -21,6 +23,8 @@ class NetworkAdminForm(forms.ModelForm):
     class Meta:
         model = Network
         fields = "__all__"  # noqa: DJ007 - the admin edits every field
+        # translations: the purpose and description in each language, as JSON text.
+        formfield_callback = max_lengths(purpose=TEXT_MAX, description=TEXT_MAX, translations=8 * TEXT_MAX)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from helpnet.lib.forms import TEXT_MAX, max_lengths
 from helpnet.organizations.models import Organization
 
 from .actions import check_parent, check_quorum
@@ -40,6 +41,7 @@ class NetworkSettingsForm(forms.ModelForm):
             "founded_on",
         ]
         widgets = {"founded_on": DATE, "purpose": forms.Textarea(attrs={"rows": 3})}
+        formfield_callback = max_lengths(purpose=TEXT_MAX, description=TEXT_MAX)
         help_texts = {
             "quorum_value": _(
                 "For a fixed number: how many members. For a share: the percentage (1 to 100)."
@@ -144,6 +146,7 @@ class WorkingGroupForm(forms.ModelForm):
             "ended_on",
         ]
         widgets = {"started_on": DATE, "ended_on": DATE, "mandate": forms.Textarea(attrs={"rows": 3})}
+        formfield_callback = max_lengths(mandate=TEXT_MAX)
         help_texts = {"slug": _("Lower-case letters, numbers and hyphens, e.g. “children-youth”.")}
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:

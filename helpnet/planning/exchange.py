@@ -8,6 +8,7 @@ status is the status key (planned, in_progress, completed, cancelled, or a netwo
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -38,6 +39,17 @@ COLUMNS = [
 ]
 MEASURE, ACTIVITY = "measure", "activity"
 MAX_ROWS = 5000
+# A cell starting with one of these runs as a formula in a spreadsheet: the exports write it as text.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _text_cell(value: str) -> str:
+    """The CSV guard against formula injection: a leading apostrophe, which the import takes off again."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _unguarded(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
 
 
 def _fmt(value: Any) -> str:
@@ -85,7 +97,7 @@ def export_csv(plan: Strategy) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerows(plan_rows(plan))
+    writer.writerows([_text_cell(cell) for cell in row] for row in plan_rows(plan))
     return out.getvalue()
 
 
@@ -104,6 +116,11 @@ def export_xlsx(plan: Strategy) -> bytes:
     items.append(COLUMNS)
     for row in plan_rows(plan):
         items.append(row)
+    for sheet in (goals_sheet, items):
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if cell.data_type == "f":  # openpyxl reads "=…" as a formula; ours are all text
+                    cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -182,6 +199,30 @@ def _parse_progress(value: str, line: int, errors: list[str]) -> int | None:
     return int(number)
 
 
+def _records(reader: csv.DictReader, errors: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows with their numbers (line 1 is the header); a row the csv module cannot read ends the file
+    with an error instead of an exception."""
+    index = 1
+    while True:
+        index += 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger" in str(exc):
+                errors.append(
+                    _("Row %(line)s: a cell is longer than %(n)s characters.")
+                    % {"line": index, "n": csv.field_size_limit()}
+                )
+            else:
+                errors.append(
+                    _("Row %(line)s: this is not valid CSV (%(reason)s).") % {"line": index, "reason": exc}
+                )
+            return
+        yield index, raw
+
+
 def import_csv(plan: Strategy, data: bytes | str) -> ImportResult:
     """Update measures and activities by code and create new codes. Any bad row → nothing is saved, and every
     bad row is reported with its line number."""
@@ -197,6 +238,12 @@ def import_csv(plan: Strategy, data: bytes | str) -> ImportResult:
             return result
     else:
         text = data
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        errors.append(
+            _("Row %(line)s: the file contains a NUL character; it is not a CSV text file.") % {"line": line}
+        )
+        return result
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("type", "code", "parent", "title") if c not in (reader.fieldnames or [])]
     if missing:
@@ -213,11 +260,11 @@ def import_csv(plan: Strategy, data: bytes | str) -> ImportResult:
 
     parsed: list[_Parsed] = []
     seen: dict[tuple[str, str], int] = {}
-    for index, raw in enumerate(reader, start=2):  # line 1 is the header
+    for index, raw in _records(reader, errors):
         if index > MAX_ROWS + 1:
             errors.append(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
             break
-        row = {k: (v or "").strip() for k, v in raw.items() if k}
+        row = {k: _unguarded((v or "").strip()) for k, v in raw.items() if k}
         if not any(row.values()):
             continue
         kind, code, parent, title = row["type"].lower(), row["code"], row["parent"], row["title"]

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from helpnet.lib.forms import LONG_TEXT_MAX, NOTE_MAX, TEXT_MAX, max_lengths
 from helpnet.networks.models import Network, WorkingGroup
 from helpnet.organizations.models import Municipality, Organization
 
@@ -77,6 +78,7 @@ class PlanForm(forms.ModelForm):
             "adopted_by",
         ]
         widgets = {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET}
+        formfield_callback = max_lengths(summary=TEXT_MAX)
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,6 +102,7 @@ class GoalForm(forms.ModelForm):
         model = Goal
         fields = ["code", "title", "description", "populations", "priority_areas", "order", "weight"]
         widgets = {"priority_areas": forms.CheckboxSelectMultiple}
+        formfield_callback = max_lengths(description=TEXT_MAX)
 
     def __init__(self, *args: Any, plan: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -170,6 +173,7 @@ class MeasureForm(PlanItemForm):
         model = Measure
         fields = ["goal", *ITEM_FIELDS, "working_group", "adopted_by"]
         widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET, "partners": forms.CheckboxSelectMultiple}
+        formfield_callback = max_lengths(description=TEXT_MAX)
 
     def __init__(self, *args: Any, plan: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, plan=plan, **kwargs)
@@ -191,6 +195,7 @@ class ActivityForm(PlanItemForm):
         model = Activity
         fields = ["measure", *ITEM_FIELDS]
         widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET, "partners": forms.CheckboxSelectMultiple}
+        formfield_callback = max_lengths(description=TEXT_MAX)
 
     def __init__(self, *args: Any, plan: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, plan=plan, **kwargs)
@@ -241,6 +246,7 @@ class PriorityAreaForm(forms.ModelForm):
         model = PriorityArea
         fields = ["title", "description", "evidence", "populations", "municipalities"]
         widgets = {"municipalities": forms.CheckboxSelectMultiple}
+        formfield_callback = max_lengths(description=TEXT_MAX, evidence=LONG_TEXT_MAX)
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -304,8 +310,10 @@ class OrganizationChoiceForm(forms.Form):
 
 class ProposalForm(OrganizationChoiceForm):
     title = forms.CharField(label=_("Title"), max_length=255)
-    description = forms.CharField(label=_("What would be done"), widget=forms.Textarea)
-    rationale = forms.CharField(label=_("Why it is needed"), widget=forms.Textarea, required=False)
+    description = forms.CharField(label=_("What would be done"), widget=forms.Textarea, max_length=TEXT_MAX)
+    rationale = forms.CharField(
+        label=_("Why it is needed"), widget=forms.Textarea, required=False, max_length=TEXT_MAX
+    )
     populations = population_field()
 
 
@@ -313,7 +321,9 @@ class AcceptProposalForm(forms.Form):
     prefix = "accept"  # the accept and reject forms share a page and both have an answer
     goal = forms.ModelChoiceField(label=_("Goal it serves"), queryset=Goal.objects.none())
     code = forms.CharField(label=_("Code of the new measure"), max_length=30)
-    answer = forms.CharField(label=_("Answer to the organisation"), widget=forms.Textarea)
+    answer = forms.CharField(
+        label=_("Answer to the organisation"), widget=forms.Textarea, max_length=NOTE_MAX
+    )
     decided_in: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Decided at the meeting"), queryset=None, required=False
     )
@@ -331,7 +341,9 @@ class AcceptProposalForm(forms.Form):
 
 class RejectProposalForm(forms.Form):
     prefix = "reject"
-    answer = forms.CharField(label=_("Answer to the organisation"), widget=forms.Textarea)
+    answer = forms.CharField(
+        label=_("Answer to the organisation"), widget=forms.Textarea, max_length=NOTE_MAX
+    )
     decided_in: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Decided at the meeting"), queryset=None, required=False
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helpnet.directory.models import TaxonomyTerm
+from helpnet.lib.forms import max_lengths
 from helpnet.organizations.models import Municipality, Organization
 
 from .models import (
@@ -317,6 +318,8 @@ class ReferralSettingsForm(forms.ModelForm):
         model = ReferralSettings
         fields = ["accepts_referrals", "accepts_self_referrals", "response_working_days", "capacity_note"]
         widgets = {"capacity_note": forms.Textarea(attrs={"rows": 3})}
+        # A short note shown in a box before every referral to the service.
+        formfield_callback = max_lengths(capacity_note=2_000)
         help_texts = {
             "capacity_note": _("Shown to staff before they refer someone, e.g. “Waiting list of 3 weeks”."),
             "accepts_self_referrals": _("Shows a “contact me” form on the public service page."),

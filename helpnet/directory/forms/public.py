@@ -258,7 +258,7 @@ class ShortlistForm(forms.Form):
     """Add or remove one service on the shortlist kept in the session."""
 
     service = forms.UUIDField(error_messages={"invalid": _("This is not a service of the help map.")})
-    next = forms.CharField(required=False)
+    next = forms.CharField(required=False, max_length=2000)
 
     def service_id(self) -> UUID:
         service_id: UUID = self.cleaned_data["service"]

@@ -90,9 +90,15 @@ def area_form(request: HttpRequest, network: str, pk: int, area_pk: int | None =
         form.save_m2m()
         messages.success(request, _("The priority area is saved."))
         return redirect(round_)
-    return render(
-        request, "planning/area_form.html", {"network": net, "round": round_, "form": form, "area": area}
-    )
+    context = {
+        "network": net,
+        "round": round_,
+        "form": form,
+        "area": area,
+        "page_title": _("Edit priority area") if area else _("New priority area"),
+        "back_url": round_.get_absolute_url(),
+    }
+    return render(request, "planning/form_page.html", context)
 
 
 @require_http_methods(["GET", "POST"])
