@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,6 +109,7 @@ def create_meeting(
     location_text, address = data.location_text, data.address
     if not location_text and not address and data.host_organization is not None:
         location_text, address = host_place(data.host_organization)
+    Network.objects.select_for_update().filter(pk=network.pk).first()  # one numberer at a time
     last = Meeting.objects.filter(network=network, working_group=working_group).aggregate(
         n=Max("sequence_no")
     )
@@ -173,7 +174,11 @@ def create_meeting(
 @transaction.atomic
 def generate_series_meetings(series: MeetingSeries, *, count: int, by: Any = None) -> list[Meeting]:
     """The next `count` meetings of the series after its last one (or from its first date), at the rule's
-    dates and the series' wall-clock time in the network's zone, hosts in round-robin order."""
+    dates and the series' wall-clock time in the network's zone, hosts in round-robin order.
+
+    The series row stays locked until commit: two coordinators scheduling at once (on two app servers)
+    get one turn each, in order, instead of the same date and host twice."""
+    MeetingSeries.objects.select_for_update().filter(pk=series.pk).first()
     network = series.network
     last = series.meetings.order_by("-start").first()
     after = (
@@ -234,10 +239,13 @@ def update_meeting(meeting: Meeting, *, data: MeetingInput, by: Any = None) -> M
         setattr(meeting, name, new[name])
     notify = any(name in NOTIFIED_FIELDS for name in changed)
     if notify:
-        meeting.ical_sequence += 1
+        # Raised in the database, not from this copy: two editors at once give two new sequence numbers.
+        meeting.ical_sequence = F("ical_sequence") + 1
         changed.append("ical_sequence")
     if changed:
         meeting.save(update_fields=[*changed, "updated_at"])
+    if notify:
+        meeting.refresh_from_db(fields=["ical_sequence"])
     if notify:
         meeting_id = meeting.pk
         transaction.on_commit(lambda: notifications.notify_meeting_changed(meeting_id, cancelled=False))
@@ -251,8 +259,9 @@ def cancel_meeting(meeting: Meeting, *, by: Any = None) -> None:
     if meeting.status == Meeting.Status.HELD:
         raise ValidationError(_("A meeting that was held cannot be cancelled."))
     meeting.status = Meeting.Status.CANCELLED
-    meeting.ical_sequence += 1
+    meeting.ical_sequence = F("ical_sequence") + 1
     meeting.save(update_fields=["status", "ical_sequence", "updated_at"])
+    meeting.refresh_from_db(fields=["ical_sequence"])
     meeting_id = meeting.pk
     transaction.on_commit(lambda: notifications.notify_meeting_changed(meeting_id, cancelled=True))
 

@@ -61,12 +61,29 @@ def next_host(series: MeetingSeries, *, rotation: list[NetworkMember] | None = N
     return rotation[(order.index(last) + 1) % len(order)].organization
 
 
+def usable_rule(text: str, dtstart: dt.date) -> du.rrule | None:
+    """The rule, or None when it cannot be expanded in bounded time: unparseable, more often than daily
+    (a meeting every second), or INTERVAL=0 (dateutil then never leaves the first period)."""
+    try:
+        rule = du.rrulestr(text, dtstart=dt.datetime.combine(dtstart, dt.time()))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if not isinstance(rule, du.rrule) or rule._freq > du.DAILY or rule._interval < 1:  # type: ignore[attr-defined]
+        return None
+    return rule
+
+
 def series_dates(series: MeetingSeries, *, after: dt.date, count: int) -> list[dt.date]:
     """The next `count` local dates of the series' RFC 5545 rule strictly after `after`."""
-    rule = du.rrulestr(series.rrule, dtstart=dt.datetime.combine(series.dtstart, dt.time()))
+    rule = usable_rule(series.rrule, series.dtstart)
     dates: list[dt.date] = []
-    for occurrence in rule.xafter(dt.datetime.combine(after, dt.time()), count=count, inc=False):  # type: ignore[union-attr]
-        dates.append(occurrence.date())
+    if rule is None:
+        return dates
+    try:
+        for occurrence in rule.xafter(dt.datetime.combine(after, dt.time()), count=count, inc=False):
+            dates.append(occurrence.date())
+    except (IndexError, ValueError, OverflowError):  # dateutil on e.g. BYDAY=9MO, or past year 9999
+        pass
     return dates
 
 

@@ -144,8 +144,16 @@ def save_measurement(
     return measurement
 
 
+def _lock(measurement: Measurement) -> None:
+    """Row-lock the measurement until commit and read it as it is now: of two people acting on the same
+    figure at once (on two app servers), the second sees what the first did instead of overwriting it."""
+    Measurement.objects.select_for_update().get(pk=measurement.pk)
+    measurement.refresh_from_db()
+
+
 @transaction.atomic
 def submit_measurement(measurement: Measurement, *, by: Any) -> Measurement:
+    _lock(measurement)
     check_period_open(measurement.period)
     if not measurement.is_editable:
         raise ValidationError(_("Only a draft or a returned figure can be submitted."), code="status")
@@ -159,6 +167,7 @@ def submit_measurement(measurement: Measurement, *, by: Any) -> Measurement:
 @transaction.atomic
 def validate_measurement(measurement: Measurement, *, by: Any) -> Measurement:
     """A coordinator accepts a submitted figure; from then on it counts on the dashboard."""
+    _lock(measurement)
     check_period_open(measurement.period)
     if measurement.status != Measurement.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted figure can be validated."), code="status")
@@ -172,6 +181,7 @@ def validate_measurement(measurement: Measurement, *, by: Any) -> Measurement:
 @transaction.atomic
 def return_measurement(measurement: Measurement, *, by: Any, comment: str) -> Measurement:
     """A coordinator sends a submitted figure back to its organisation with a comment saying what to fix."""
+    _lock(measurement)
     check_period_open(measurement.period)
     if measurement.status != Measurement.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted figure can be returned."), code="status")
@@ -204,19 +214,29 @@ def unlock_period(period: ReportingPeriod, *, by: Any) -> ReportingPeriod:
 
 @transaction.atomic
 def record_automatic_value(indicator: Indicator, *, period: ReportingPeriod, value: Decimal) -> Measurement:
-    """Upsert the computed whole-network figure as validated (safe to run again: the row is updated)."""
+    """Upsert the computed whole-network figure as validated (safe to run again: an unchanged figure is left
+    as it is, so a second run the same night rewrites no timestamp)."""
     now = timezone.now()
-    measurement, _created = Measurement.objects.update_or_create(
-        indicator=indicator,
-        period=period,
-        reporting_organization=None,
-        disagg_key="",
-        defaults={
-            "value": value,
-            "status": Measurement.Status.VALIDATED,
-            "source": Indicator.Source.AUTOMATIC,
-            "submitted_at": now,
-            "validated_at": now,
-        },
-    )
+    defaults = {
+        "value": value,
+        "status": Measurement.Status.VALIDATED,
+        "source": Indicator.Source.AUTOMATIC,
+        "submitted_at": now,
+        "validated_at": now,
+    }
+    key: dict[str, Any] = {
+        "indicator": indicator,
+        "period": period,
+        "reporting_organization": None,
+        "disagg_key": "",
+    }
+    current = Measurement.objects.filter(**key).first()
+    if (
+        current is not None
+        and current.value == value.quantize(Decimal("0.01"))  # as stored (decimal_places=2)
+        and current.status == Measurement.Status.VALIDATED
+        and current.source == Indicator.Source.AUTOMATIC
+    ):
+        return current
+    measurement, _created = Measurement.objects.update_or_create(**key, defaults=defaults)
     return measurement

@@ -1,14 +1,12 @@
 """Concurrent registrations never fill more places than the capacity (PostgreSQL: real row locks)."""
 
-import threading
-from typing import Any
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from helpnet.learning.actions import cancel_registration, register_for_event
 from helpnet.learning.models import Registration
+from helpnet.lib.testing import run_together
 
 from .conftest import make_event, make_people
 
@@ -16,28 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def run_together(work: list[Any]) -> list[BaseException]:
-    """Run each callable in its own thread (and so its own database connection), all released at once."""
-    barrier = threading.Barrier(len(work))
-    errors: list[BaseException] = []
-
-    def runner(fn: Any) -> None:
-        try:
-            barrier.wait()
-            fn()
-        except BaseException as error:  # collected and checked by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(fn,)) for fn in work]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def test_twelve_people_registering_at_once_fill_exactly_five_places(network, org_a):

@@ -227,3 +227,25 @@ def test_with_the_database_queue_only_the_meeting_id_is_queued_and_the_worker_se
     for row in queued:  # what `helpnet db_worker` does with each row
         row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
     assert len(mail.outbox) == 2 * len(people)
+
+
+def test_two_editors_changing_the_same_meeting_from_stale_copies_each_raise_the_sequence(db: Any) -> None:
+    # Both coordinators opened the meeting at sequence 0; a lost increment would let calendars ignore a change.
+    network, _members = make_network_with_members(2)
+    meeting = make_meeting(network)
+    first, second = Meeting.objects.get(pk=meeting.pk), Meeting.objects.get(pk=meeting.pk)
+    for copy, days in ((first, 7), (second, 14)):
+        data = actions.MeetingInput(
+            title=copy.title,
+            start=meeting.start + dt.timedelta(days=days),
+            end=meeting.end + dt.timedelta(days=days),
+            location_text=copy.location_text,
+            address=copy.address,
+        )
+        actions.update_meeting(copy, data=data)
+    assert (first.ical_sequence, second.ical_sequence) == (1, 2)
+    assert Meeting.objects.get(pk=meeting.pk).ical_sequence == 2
+    stale = Meeting.objects.get(pk=meeting.pk)
+    stale.ical_sequence = 0  # a copy read before both changes
+    actions.cancel_meeting(stale)
+    assert Meeting.objects.get(pk=meeting.pk).ical_sequence == 3
