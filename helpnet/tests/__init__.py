@@ -1,0 +1,1 @@
+"""Tests across apps: security, permissions, load, several app servers, backup, scheduled jobs."""
