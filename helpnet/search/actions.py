@@ -142,9 +142,19 @@ def _remove(keys: list[UUID]) -> None:
     doc_ids = [doc_id for doc_id, _tags, _demoted in found]
     if doc_ids:
         terms = get_backend().terms_of(doc_ids)
+        points: dict[int, list[tuple[float, float]]] = {}
+        for doc_id, lat, lng in DocumentPoint.objects.filter(document_id__in=doc_ids).values_list(
+            "document_id", "latitude", "longitude"
+        ):
+            points.setdefault(doc_id, []).append((lat, lng))
         hot.remove_documents(
             [
-                (doc_id, terms.get(doc_id, []), [*tags.split(), *([hot.DEMOTED_TAG] if demoted else [])])
+                (
+                    doc_id,
+                    terms.get(doc_id, []),
+                    [*tags.split(), *([hot.DEMOTED_TAG] if demoted else [])],
+                    points.get(doc_id, []),
+                )
                 for doc_id, tags, demoted in found
             ]
         )
@@ -176,37 +186,49 @@ def index_documents(
     if replace:
         for start in range(0, len(docs), 500):
             _remove([d.key for d in docs[start : start + 500]])
-    rows = Document.objects.bulk_create(
-        [
-            Document(
-                key=d.key,
-                sort_name=d.sort_name[:255],
-                demoted=d.demoted,
-                tags=" ".join(d.tags),
-                language=d.language[:8],
-            )
-            for d in docs
-        ],
-        batch_size=500,
-    )
+    backend = get_backend()
+    field_tokens = [_tokens(d, thesaurus) for d in docs]
+    if backend.writes_with_documents:
+        # The text index is a column of the document row: written with it, in one statement per batch.
+        ids = backend.insert_documents(
+            [
+                (d.key, d.sort_name[:255], d.demoted, " ".join(d.tags), d.language[:8], tokens)
+                for d, tokens in zip(docs, field_tokens, strict=True)
+            ]
+        )
+    else:
+        rows = Document.objects.bulk_create(
+            [
+                Document(
+                    key=d.key,
+                    sort_name=d.sort_name[:255],
+                    demoted=d.demoted,
+                    tags=" ".join(d.tags),
+                    language=d.language[:8],
+                )
+                for d in docs
+            ],
+            batch_size=500,
+        )
+        ids = [row.id for row in rows]
+        backend.write(list(zip(ids, field_tokens, strict=True)))
     # Plain executemany: at a million documents, building model instances for these rows costs minutes.
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO search_documenttag (document_id, tag) VALUES (%s, %s)",
-            [(row.id, tag) for row, d in zip(rows, docs, strict=True) for tag in set(d.tags)],
+            [(doc_id, tag) for doc_id, d in zip(ids, docs, strict=True) for tag in set(d.tags)],
         )
         cursor.executemany(
             "INSERT INTO search_documentpoint (document_id, latitude, longitude) VALUES (%s, %s, %s)",
-            [(row.id, lat, lng) for row, d in zip(rows, docs, strict=True) for lat, lng in set(d.points)],
+            [(doc_id, lat, lng) for doc_id, d in zip(ids, docs, strict=True) for lat, lng in set(d.points)],
         )
     written = [
-        (row.id, _tokens(d, thesaurus), [*set(d.tags), *([hot.DEMOTED_TAG] if d.demoted else [])])
-        for row, d in zip(rows, docs, strict=True)
+        (doc_id, tokens, [*set(d.tags), *([hot.DEMOTED_TAG] if d.demoted else [])], list(set(d.points)))
+        for doc_id, d, tokens in zip(ids, docs, field_tokens, strict=True)
     ]
-    get_backend().write([(doc_id, tokens) for doc_id, tokens, _tags in written])
     if builder is not None:
-        for doc_id, tokens, tags in written:
-            builder.add(doc_id, tokens, tags)
+        for doc_id, tokens, tags, points in written:
+            builder.add(doc_id, tokens, tags, points)
     else:
         hot.add_documents(written)
     skip = known_terms if known_terms is not None else set()

@@ -23,11 +23,15 @@ list shortened by deletions is refilled by the next rebuild (until then the fall
 
 import heapq
 import math
+import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import connection
+
+from helpnet.lib.geo import bounding_box, haversine_km
 
 from .backends import FIELDS, safe_token
 
@@ -44,6 +48,19 @@ TERM_PREFIX = "term:"
 WEIGHTS = dict(zip(FIELDS, (10.0, 6.0, 3.0, 1.5, 1.0), strict=True))
 TYPICAL_LENGTH = {"name": 6.0, "terms": 30.0, "description": 80.0, "organization": 6.0, "eligibility": 20.0}
 K1, B = 1.2, 0.75
+# Spatial cells: the documents with a public point in a cell of a grid, at three sizes. The finest cell is
+# 1/80 of a degree of latitude by 3/160 of longitude (about 1.4 km square in Slovenia and Denmark); each
+# coarser level is 4 x 4 cells of the one below (about 5.5 and 22 km).
+CELL_PREFIX = "cell:"
+CELL_LAT, CELL_LNG = 0.0125, 0.01875
+CELL_LEVELS = 3
+CELL_FANOUT = 4
+# A circle whose bounding box spans more top-level cells than this is answered without cells.
+MAX_TOP_CELLS = 64
+# Cells are stored as their sorted ids (4 bytes each) when they hold fewer than one document in this many
+# of the index, else as a bitmap.
+SPARSE_CELL_RATIO = 32
+_SPARSE, _DENSE = b"s", b"d"
 
 
 def impacts(fields: dict[str, list[str]]) -> dict[str, float]:
@@ -85,17 +102,133 @@ def ids_to_int(ids: Iterable[int]) -> int:
     return int.from_bytes(buffer, "little")
 
 
+_BITS_OF_BYTE = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
+
+
 def int_to_ids(value: int) -> list[int]:
     """The document ids of a bitmap, ascending."""
-    ids = []
-    data = to_bytes(value)
-    for byte_index, byte in enumerate(data):
+    ids: list[int] = []
+    extend, bits_of = ids.extend, _BITS_OF_BYTE
+    for byte_index, byte in enumerate(to_bytes(value)):
         if byte:
             base = byte_index << 3
-            for bit in range(8):
-                if byte >> bit & 1:
-                    ids.append(base + bit)
+            extend([base + bit for bit in bits_of[byte]])
     return ids
+
+
+def encode(name: str, value: int) -> bytes:
+    """The stored form of a bitmap: its bytes, or for a sparse cell its ids."""
+    if not name.startswith(CELL_PREFIX):
+        return to_bytes(value)
+    count = value.bit_count()
+    if count * SPARSE_CELL_RATIO < value.bit_length():
+        ids = array("I", int_to_ids(value))
+        if sys.byteorder != "little":
+            ids.byteswap()
+        return _SPARSE + ids.tobytes()
+    return _DENSE + to_bytes(value)
+
+
+def decode_cell(bits: bytes | memoryview | None) -> tuple[int, array | None]:
+    """A stored cell as (bitmap, None) or, when stored sparse, (0, its ids)."""
+    data = bytes(bits or b"")
+    if data[:1] == _SPARSE:
+        ids = array("I")
+        ids.frombytes(data[1:])
+        if sys.byteorder != "little":
+            ids.byteswap()
+        return 0, ids
+    return int.from_bytes(data[1:], "little"), None
+
+
+def decode(name: str, bits: bytes | memoryview | None) -> int:
+    if not name.startswith(CELL_PREFIX):
+        return to_int(bits)
+    value, ids = decode_cell(bits)
+    return ids_to_int(ids) if ids is not None else value
+
+
+def cell_name(level: int, i: int, j: int) -> str:
+    return f"{CELL_PREFIX}{level}:{i}:{j}"
+
+
+def cell_names(points: Iterable[tuple[float, float]]) -> set[str]:
+    """The cells, at every level, that hold the points."""
+    names = set()
+    for lat, lng in points:
+        # The finest cell by division, the coarser ones by integer division of its indices, so that a
+        # point is always in the parent of its cell.
+        i, j = math.floor(lat / CELL_LAT), math.floor(lng / CELL_LNG)
+        for level in range(CELL_LEVELS):
+            names.add(cell_name(level, i, j))
+            i, j = i // CELL_FANOUT, j // CELL_FANOUT
+    return names
+
+
+@dataclass(frozen=True)
+class Cell:
+    name: str
+    near_km: float  # no point of the cell is nearer to the centre than this
+    far_km: float  # nor farther than this
+    inside: bool  # wholly within the radius
+
+
+def cover(lat: float, lng: float, radius_km: float) -> list[Cell] | None:
+    """Cells that together hold every point within the radius: the largest cells wholly inside it (but
+    the finest near the centre, so that the nearest documents are found among few), and the finest cells
+    on its edge. None when the circle is too large for cells to pay.
+
+    The bounds are the great-circle distances to the cell's corners (its farthest points) and to the point
+    of the cell nearest to the centre in latitude and longitude, widened by a margin for the curvature of
+    parallels and the difference between the nearest point in degrees and on the sphere."""
+    radius_km = max(radius_km, 0.0)
+    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km)
+    top = CELL_LEVELS - 1
+    size = CELL_FANOUT**top
+    rows = range(math.floor(min_lat / (CELL_LAT * size)), math.floor(max_lat / (CELL_LAT * size)) + 1)
+    columns = range(math.floor(min_lng / (CELL_LNG * size)), math.floor(max_lng / (CELL_LNG * size)) + 1)
+    if len(rows) * len(columns) > MAX_TOP_CELLS or max_lat >= 89.0 or min_lat <= -89.0:
+        return None
+    margin = 0.05 + 0.005 * radius_km
+    corners: dict[tuple[int, int], float] = {}
+
+    def corner(gi: int, gj: int) -> float:
+        found = corners.get((gi, gj))
+        if found is None:
+            corners[(gi, gj)] = found = haversine_km(lat, lng, gi * CELL_LAT, gj * CELL_LNG)
+        return found
+
+    stack = [(top, i, j) for i in rows for j in columns]
+    cells = []
+    while stack:
+        level, i, j = stack.pop()
+        size = CELL_FANOUT**level
+        gi, gj = i * size, j * size
+        south, north = gi * CELL_LAT, (gi + size) * CELL_LAT
+        west, east = gj * CELL_LNG, (gj + size) * CELL_LNG
+        distances = (
+            corner(gi, gj),
+            corner(gi + size, gj),
+            corner(gi, gj + size),
+            corner(gi + size, gj + size),
+        )
+        if south <= lat <= north or west <= lng <= east:
+            near = haversine_km(lat, lng, min(max(lat, south), north), min(max(lng, west), east))
+        else:  # the nearest point in degrees is a corner
+            near = min(distances)
+        if near > radius_km + margin:
+            continue
+        far = max(distances)
+        inside = far <= radius_km - margin
+        if level > 0 and (not inside or near < size * CELL_LAT * 111.0):
+            stack.extend(
+                (level - 1, i * CELL_FANOUT + a, j * CELL_FANOUT + b)
+                for a in range(CELL_FANOUT)
+                for b in range(CELL_FANOUT)
+            )
+            continue
+        cells.append(Cell(cell_name(level, i, j), max(near - margin, 0.0), far + margin, inside))
+    return cells
 
 
 def load_bitmaps(names: Iterable[str]) -> dict[str, int]:
@@ -107,12 +240,15 @@ def load_bitmaps(names: Iterable[str]) -> dict[str, int]:
             f"SELECT name, bits FROM search_bitmap WHERE name IN ({', '.join(['%s'] * len(names))})",  # noqa: S608 - placeholders only
             names,
         )
-        return {name: to_int(bits) for name, bits in cursor.fetchall()}
+        return {name: decode(name, bits) for name, bits in cursor.fetchall()}
 
 
-def load_bitmaps_and_prefixes(names: Iterable[str], prefixes: Iterable[str]) -> dict[str, int]:
-    """Bitmaps by name and all bitmaps whose name starts with one of the prefixes, in one statement."""
-    names = list(dict.fromkeys(names))
+def load_bitmaps_and_prefixes(
+    names: Iterable[str], prefixes: Iterable[str], cells: Iterable[str] = ()
+) -> tuple[dict[str, int], dict[str, bytes]]:
+    """Bitmaps by name and all bitmaps whose name starts with one of the prefixes, in one statement;
+    cells (by name) as stored, to be decoded only when used (decode_cell)."""
+    names = list(dict.fromkeys([*names, *cells]))
     conditions, params = [], []
     if names:
         conditions.append(f"name IN ({', '.join(['%s'] * len(names))})")
@@ -122,10 +258,16 @@ def load_bitmaps_and_prefixes(names: Iterable[str], prefixes: Iterable[str]) -> 
         conditions.append("(name >= %s AND name < %s)")
         params.extend([prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)])
     if not conditions:
-        return {}
+        return {}, {}
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT name, bits FROM search_bitmap WHERE {' OR '.join(conditions)}", params)  # noqa: S608 - placeholders only
-        return {name: to_int(bits) for name, bits in cursor.fetchall()}
+        bitmaps, raw_cells = {}, {}
+        for name, bits in cursor.fetchall():
+            if name.startswith(CELL_PREFIX):
+                raw_cells[name] = bytes(bits)
+            else:
+                bitmaps[name] = to_int(bits)
+        return bitmaps, raw_cells
 
 
 def champions(terms: Iterable[str]) -> dict[int, dict[str, float]]:
@@ -158,9 +300,9 @@ def _write_bitmaps(changes: dict[str, tuple[set[int], set[int]]], *, create: boo
         current = value or 0
         new = (current | ids_to_int(to_set)) & ~ids_to_int(to_clear)
         if value is None:
-            inserts.append((name, to_bytes(new)))
+            inserts.append((name, encode(name, new)))
         elif new != current:
-            updates.append((to_bytes(new), name))
+            updates.append((encode(name, new), name))
     with connection.cursor() as cursor:
         if updates:
             cursor.executemany("UPDATE search_bitmap SET bits = %s WHERE name = %s", updates)
@@ -168,16 +310,21 @@ def _write_bitmaps(changes: dict[str, tuple[set[int], set[int]]], *, create: boo
             cursor.executemany("INSERT INTO search_bitmap (name, bits) VALUES (%s, %s)", inserts)
 
 
-def add_documents(rows: list[tuple[int, dict[str, list[str]], list[str]]]) -> None:
-    """Index new documents one at a time (an edit, an import): (doc id, field tokens, tags)."""
+Points = Iterable[tuple[float, float]]
+
+
+def add_documents(rows: Sequence[tuple[int, dict[str, list[str]], list[str], Points]]) -> None:
+    """Index new documents one at a time (an edit, an import): (doc id, field tokens, tags, points)."""
     if not rows:
         return
     changes: dict[str, tuple[set[int], set[int]]] = {}
     per_term: dict[str, list[tuple[float, int]]] = {}
-    for doc_id, fields, tags in rows:
+    for doc_id, fields, tags, points in rows:
         changes.setdefault(ALL, (set(), set()))[0].add(doc_id)
         for tag in tags:
             changes.setdefault(TAG_PREFIX + tag, (set(), set()))[0].add(doc_id)
+        for cell in cell_names(points):
+            changes.setdefault(cell, (set(), set()))[0].add(doc_id)
         for term, impact in impacts(fields).items():
             changes.setdefault(TERM_PREFIX + term, (set(), set()))[0].add(doc_id)
             per_term.setdefault(term, []).append((impact, doc_id))
@@ -212,19 +359,21 @@ def _add_champions(per_term: dict[str, list[tuple[float, int]]]) -> None:
             )
 
 
-def remove_documents(rows: list[tuple[int, list[str], list[str]]]) -> None:
-    """Forget documents: (doc id, their index terms, their tags)."""
+def remove_documents(rows: Sequence[tuple[int, list[str], list[str], Points]]) -> None:
+    """Forget documents: (doc id, their index terms, their tags, their points)."""
     if not rows:
         return
     changes: dict[str, tuple[set[int], set[int]]] = {}
-    for doc_id, terms, tags in rows:
+    for doc_id, terms, tags, points in rows:
         changes.setdefault(ALL, (set(), set()))[1].add(doc_id)
         for tag in tags:
             changes.setdefault(TAG_PREFIX + tag, (set(), set()))[1].add(doc_id)
+        for cell in cell_names(points):
+            changes.setdefault(cell, (set(), set()))[1].add(doc_id)
         for term in terms:
             changes.setdefault(TERM_PREFIX + term, (set(), set()))[1].add(doc_id)
     _write_bitmaps(changes, create=False)
-    ids = [doc_id for doc_id, _terms, _tags in rows]
+    ids = [doc_id for doc_id, _terms, _tags, _points in rows]
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
@@ -248,11 +397,16 @@ class Builder:
         self.tags: dict[str, array] = {}
         self.all = array("I")
         self.best: dict[str, list[tuple[float, int]]] = {}
+        self.cells: dict[str, array] = {}
 
-    def add(self, doc_id: int, fields: dict[str, list[str]], tags: Iterable[str]) -> None:
+    def add(
+        self, doc_id: int, fields: dict[str, list[str]], tags: Iterable[str], points: Points = ()
+    ) -> None:
         self.all.append(doc_id)
         for tag in tags:
             self.tags.setdefault(tag, array("I")).append(doc_id)
+        for cell in cell_names(points):
+            self.cells.setdefault(cell, array("I")).append(doc_id)
         postings, best, push, pushpop = self.postings, self.best, heapq.heappush, heapq.heappushpop
         for term, impact in impacts(fields).items():
             found = postings.get(term)
@@ -274,6 +428,10 @@ class Builder:
                     (ALL, to_bytes(ids_to_int(self.all))),
                     *((TAG_PREFIX + tag, to_bytes(ids_to_int(ids))) for tag, ids in self.tags.items()),
                 ],
+            )
+            cursor.executemany(
+                "INSERT INTO search_bitmap (name, bits) VALUES (%s, %s)",
+                [(name, encode(name, ids_to_int(ids))) for name, ids in self.cells.items()],
             )
             cursor.executemany(
                 "INSERT INTO search_bitmap (name, bits) VALUES (%s, %s)",

@@ -12,7 +12,7 @@ import operator
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from typing import Any
 
@@ -37,6 +37,14 @@ EXACT_RANKING_MAX = 1000
 SCORED_CANDIDATES = 100
 # Near a position, the points of at most this many matches are read by id rather than by bounding box.
 NEAR_BY_IDS_MAX = 15000
+# Near a position, above this many matches anywhere the spatial cells of search/hot.py find those within
+# the radius; up to it every match's points are read and measured.
+NEAR_CELLS_MIN = 1000
+# Filters without words: up to this many matches the database sorts them by name from their ids (above
+# it the page is picked out of the name index as it is walked, see _page_by_name).
+PAGE_BY_IDS_MAX = 4000
+PAGE_CHUNK_MIN = 100
+PAGE_WALK_MAX = 1500
 # Browsing without words (the home and municipality pages) counts facets over a large part of the
 # index; those counts are kept this long per filter combination (0 switches the cache off).
 BROWSE_CACHE_SECONDS = 60
@@ -114,9 +122,6 @@ class _Sql:
         backend = get_backend()
         self.params: list[Any] = []
         where: list[str] = []
-        if ids is not None:  # the ranking candidates of search/hot.py
-            where.append(f"d.id IN ({', '.join(['%s'] * len(ids))})")
-            self.params.extend(ids)
         if groups:
             self.from_sql, match_where, match_params = backend.match(groups, every=every)
             self.score = backend.score_sql
@@ -127,6 +132,10 @@ class _Sql:
             self.params.extend(match_params)
         else:
             self.from_sql, self.score = "search_document d", "0.0"
+        if ids is not None:  # the matches, known from the bitmaps: the filters need no tag rows
+            ids_sql, ids_params = backend.id_list(list(ids))
+            where.append(f"d.id IN ({ids_sql})")
+            self.params.extend(ids_params)
         for tags in request.tag_groups:
             where.append(
                 "d.id IN (SELECT document_id FROM search_documenttag "  # noqa: S608 - placeholders only
@@ -224,8 +233,14 @@ def _find_hot(request: Request, groups: Groups) -> Hits | None:
     terms = [form for group in groups for form, _prefix in group]
     facet_prefixes = [hot.TAG_PREFIX + prefix for prefix in request.facet_prefixes]
     filter_names = [hot.TAG_PREFIX + tag for tags in request.tag_groups for tag in tags]
-    loaded = hot.load_bitmaps_and_prefixes(
-        [hot.ALL, hot.DEMOTED, *(hot.TERM_PREFIX + t for t in terms), *filter_names], facet_prefixes
+    cells: list[hot.Cell] | None = None
+    if request.near is not None:
+        radius = request.radius_km if request.radius_km is not None else DEFAULT_RADIUS_KM
+        cells = hot.cover(*request.near, radius)
+    loaded, raw_cells = hot.load_bitmaps_and_prefixes(
+        [hot.ALL, hot.DEMOTED, *(hot.TERM_PREFIX + t for t in terms), *filter_names],
+        facet_prefixes,
+        [cell.name for cell in cells or ()],
     )
     backend = get_backend()
     # A term without a bitmap was rare at the last rebuild (or came later): its ids come from the index.
@@ -245,13 +260,17 @@ def _find_hot(request: Request, groups: Groups) -> Hits | None:
     allowed = -1  # every document
     for tags in request.tag_groups:
         allowed &= reduce(operator.or_, (loaded.get(hot.TAG_PREFIX + tag, 0) for tag in tags), 0)
-    distances: dict[int, float] = {}
+    geo: _Geo | None = None
     if request.near is not None:
-        # Positions of the matching documents when they are fewer than what a bounding box around a town
-        # holds (tens of thousands at 100 000 services), else of everything in the box.
         anywhere = reduce(operator.or_, group_bits, 0) & allowed if groups else allowed
-        distances = _within_radius(request, anywhere if anywhere.bit_count() <= NEAR_BY_IDS_MAX else None)
-        allowed &= hot.ids_to_int(distances)
+        if cells is not None and anywhere.bit_count() > NEAR_CELLS_MIN:
+            geo = _CellGeo(request, cells, raw_cells, anywhere)
+        else:
+            # Positions of the matching documents when they are fewer than what a bounding box around a
+            # town holds (tens of thousands at 100 000 services), else of everything in the box.
+            among = anywhere if anywhere.bit_count() <= NEAR_BY_IDS_MAX else None
+            geo = _ExactGeo(_within_radius(request, among))
+        allowed &= geo.within
     every = len(groups) > 1
     if groups:
         match = reduce(operator.and_, group_bits) & allowed
@@ -270,14 +289,18 @@ def _find_hot(request: Request, groups: Groups) -> Hits | None:
             if count:
                 facets[name.removeprefix(hot.TAG_PREFIX)] = count
     weights = {form: hot.idf(frequency.get(form, 0), loaded.get(hot.ALL, 0).bit_count()) for form in terms}
-    if request.near is not None:
-        return _rank_near(request, match, total, facets, weights, distances, loaded.get(hot.DEMOTED, 0))
+    if geo is not None:
+        return _rank_near(request, match, total, facets, weights, geo, loaded.get(hot.DEMOTED, 0))
     if groups and total > EXACT_RANKING_MAX:
         keys = _rank_champions(request, match, weights)
         if keys is not None:
             return Hits(keys=keys, total=total, facets=facets)
-    # Few matches (or too few champions among them, when the filters are narrow): rank every match.
-    sql = _Sql(request, groups, every=every)
+    if not groups:
+        everything = loaded.get(hot.ALL, 0).bit_count() or total
+        return Hits(keys=_page_by_name(request, match, total, everything), total=total, facets=facets)
+    # Few matches (or too few champions among them, when the filters are narrow): rank every match, found
+    # by id rather than by joining the filters' tag rows.
+    sql = _Sql(replace(request, tag_groups=()), groups, every=every, ids=hot.int_to_ids(match))
     order_by = "d.demoted, score DESC, d.sort_name, d.id" if groups else "d.demoted, d.sort_name, d.id"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -286,6 +309,59 @@ def _find_hot(request: Request, groups: Groups) -> Hits | None:
         )
         keys = [_as_uuid(row[0]) for row in cursor.fetchall()]
     return Hits(keys=keys, total=total, facets=facets)
+
+
+_FIRST_BY_NAME = (
+    "SELECT id, key, demoted, sort_name FROM search_document ORDER BY demoted, sort_name, id LIMIT %s"
+)
+# (demoted, sort_name) >= rather than (demoted, sort_name, id) >: PostgreSQL walks its (demoted, sort_name)
+# index for the first (5 ms for 2 000 rows at 100 000 documents) but not for the second (260 ms).
+_NEXT_BY_NAME = (
+    "SELECT id, key, demoted, sort_name FROM search_document WHERE (demoted, sort_name) >= (%s, %s) "
+    "ORDER BY demoted, sort_name, id LIMIT %s"
+)
+
+
+def _page_by_name(request: Request, match: int, total: int, everything: int) -> list[uuid.UUID]:
+    """A page of the matches in name order (temporarily closed last), without joining the filters' tag
+    rows in SQL: the page is picked out of the (demoted, sort_name) index as it is walked, a chunk at a
+    time, by the match bitmap; when the matches are few, or the walk finds too few of them (names cluster:
+    the services of one need area often share words), the database sorts the matches from their ids."""
+    start, wanted = max(request.offset, 0), max(request.offset, 0) + max(request.limit, 0)
+    if wanted == 0 or total == 0:
+        return []
+    with connection.cursor() as cursor:
+        if total > PAGE_BY_IDS_MAX:
+            data = hot.to_bytes(match)
+            size = len(data)
+            # Enough rows, at the matches' share of the index, for the page twice over.
+            chunk = min(max(2 * wanted * everything // total, PAGE_CHUNK_MIN), PAGE_WALK_MAX)
+            found: list[Any] = []
+            walked = 0
+            last: tuple[Any, Any, int] | None = None
+            while walked < PAGE_WALK_MAX:
+                if last is None:
+                    cursor.execute(_FIRST_BY_NAME, [chunk])
+                else:
+                    cursor.execute(_NEXT_BY_NAME, [last[0], last[1], chunk])
+                rows = cursor.fetchall()
+                walked += len(rows)
+                for doc_id, key, demoted, sort_name in rows:
+                    if last is not None and (demoted, sort_name) == last[:2] and doc_id <= last[2]:
+                        continue  # seen in the chunk before (the same name)
+                    if doc_id >> 3 < size and data[doc_id >> 3] >> (doc_id & 7) & 1:
+                        found.append(key)
+                if len(found) >= wanted or len(rows) < chunk:
+                    return [_as_uuid(key) for key in found[start:wanted]]
+                last = (rows[-1][2], rows[-1][3], rows[-1][0])
+                chunk *= 2
+        ids_sql, ids_params = get_backend().id_list(hot.int_to_ids(match))
+        cursor.execute(
+            f"SELECT key FROM search_document WHERE id IN ({ids_sql}) "  # noqa: S608 - backend SQL
+            "ORDER BY demoted, sort_name, id LIMIT %s OFFSET %s",
+            [*ids_params, wanted - start, start],
+        )
+        return [_as_uuid(row[0]) for row in cursor.fetchall()]
 
 
 def _within_radius(request: Request, among: int | None) -> dict[int, float]:
@@ -347,23 +423,126 @@ def _rank_champions(request: Request, match: int, weights: dict[str, float]) -> 
     return [_as_uuid(row[4]) for row in ranked[start : start + limit]]
 
 
+class _Geo:
+    """The documents within the radius (a bitmap) and their distances, computed as few as a page needs."""
+
+    within: int
+
+    def candidates(self, bits: int, count: int) -> list[int]:
+        """Documents of the bitmap among which its `count` nearest are (all of them, or more)."""
+        raise NotImplementedError
+
+    def distances(self, doc_ids: Sequence[int]) -> dict[int, float]:
+        """Nearest distance in km of each document (within the radius) to the centre."""
+        raise NotImplementedError
+
+    def nearest(self, bits: int, count: int, distances: dict[int, float]) -> list[int]:
+        """The `count` nearest documents of a bitmap, nearer first, ties by id, from known distances."""
+        return heapq.nsmallest(count, sorted(self.candidates(bits, count)), key=distances.__getitem__)
+
+
+class _ExactGeo(_Geo):
+    """Every document in the bounding box measured (few matches, or no cells)."""
+
+    def __init__(self, distances: dict[int, float]) -> None:
+        self.known = distances
+        self.within = hot.ids_to_int(distances)
+
+    def candidates(self, bits: int, count: int) -> list[int]:
+        return hot.int_to_ids(bits) if count > 0 else []
+
+    def distances(self, doc_ids: Sequence[int]) -> dict[int, float]:
+        return {doc_id: self.known[doc_id] for doc_id in doc_ids}
+
+
+class _CellGeo(_Geo):
+    """Spatial cells (search/hot.py, cover): the documents of cells wholly inside the radius are within it
+    without a distance; only those of the cells on its edge are measured. The nearest documents are found
+    cell by cell from the centre outwards, and only they (and the page's candidates) are measured."""
+
+    def __init__(self, request: Request, cells: list[hot.Cell], raw: dict[str, bytes], anywhere: int) -> None:
+        assert request.near is not None  # noqa: S101 - narrowed for the type checker
+        self.request = request
+        self.parts: list[tuple[float, float, int, Any]] = []  # (near, far, bitmap, sparse ids or None)
+        inside_bits, edge_bits = 0, 0
+        inside_ids: list[int] = []
+        edge_ids: list[int] = []
+        for cell in cells:
+            stored = raw.get(cell.name)
+            if not stored:
+                continue
+            bits, ids = hot.decode_cell(stored)
+            self.parts.append((cell.near_km, cell.far_km, bits, ids))
+            if cell.inside:
+                inside_bits |= bits
+                if ids is not None:
+                    inside_ids.extend(ids)
+            else:
+                edge_bits |= bits
+                if ids is not None:
+                    edge_ids.extend(ids)
+        self.parts.sort(key=operator.itemgetter(0))
+        inside = (inside_bits | hot.ids_to_int(inside_ids)) & anywhere
+        edge = (edge_bits | hot.ids_to_int(edge_ids)) & anywhere & ~inside
+        self.known = _within_radius(request, edge) if edge else {}
+        self.within = inside | hot.ids_to_int(self.known)
+
+    def candidates(self, bits: int, count: int) -> list[int]:
+        if count <= 0 or not bits:
+            return []
+        data = hot.to_bytes(bits)
+        size = len(data)
+        found: set[int] = set()
+        reach, bound = 0.0, math.inf
+        for near, far, cell_bits, ids in self.parts:
+            if near > bound:
+                break
+            if ids is None:
+                members = hot.int_to_ids(cell_bits & bits)
+            else:
+                members = [i for i in ids if i >> 3 < size and data[i >> 3] >> (i & 7) & 1]
+            if members:
+                found.update(members)
+                reach = max(reach, far)
+                if bound == math.inf and len(found) >= count:
+                    # `count` documents lie within `reach`: one farther away is in no cell nearer.
+                    bound = reach
+        return list(found)
+
+    def distances(self, doc_ids: Sequence[int]) -> dict[int, float]:
+        unknown = [d for d in doc_ids if d not in self.known]
+        if unknown:
+            self.known.update(_within_radius(self.request, hot.ids_to_int(unknown)))
+        return {doc_id: self.known[doc_id] for doc_id in doc_ids}
+
+
 def _rank_near(
     request: Request,
     match: int,
     total: int,
     facets: dict[str, int],
     weights: dict[str, float],
-    distances: dict[int, float],
+    geo: _Geo,
     demoted_bits: int,
 ) -> Hits:
     """A page near a position: by distance, or relevance blended with nearness among candidates (the
     best champions and the nearest matches, or every match when they are few)."""
     start, limit = max(request.offset, 0), max(request.limit, 0)
-    inside = hot.int_to_ids(match)
-    demoted = set(hot.int_to_ids(demoted_bits & match)) if demoted_bits & match else set()
+    demoted_match = demoted_bits & match
     if request.sort == "distance" or not weights:
-        nearest = heapq.nsmallest(start + limit, inside, key=lambda d: (d in demoted, distances[d]))[start:]
+        # Open services first, then the temporarily closed: the nearest of each, as many as the page needs.
+        first = match & ~demoted_match
+        wanted = start + limit
+        pool = geo.candidates(first, wanted)
+        if first.bit_count() < wanted:
+            pool += geo.candidates(demoted_match, wanted - first.bit_count())
+        distances = geo.distances(pool)
+        nearest = geo.nearest(first, wanted, distances)
+        if len(nearest) < wanted:
+            nearest += geo.nearest(demoted_match, wanted - len(nearest), distances)
+        nearest = nearest[start:]
         rows = {row[0]: row for row in _exact_scores(request, {}, nearest)}
+        demoted = set(hot.int_to_ids(demoted_match)) if demoted_match else set()
         page = sorted(nearest, key=lambda d: (d in demoted, distances[d], rows[d][3], d))
         return Hits(
             keys=[_as_uuid(rows[d][1]) for d in page],
@@ -371,11 +550,15 @@ def _rank_near(
             facets=facets,
             distances_km={_as_uuid(rows[d][1]): round(distances[d], 2) for d in page},
         )
-    if len(inside) > 2 * SCORED_CANDIDATES:
+    if total > 2 * SCORED_CANDIDATES:
         estimate = _estimates(weights, match)
-        pool = set(heapq.nlargest(SCORED_CANDIDATES, estimate, key=estimate.__getitem__))
-        pool.update(heapq.nsmallest(SCORED_CANDIDATES, inside, key=distances.__getitem__))
-        inside = list(pool)
+        best = heapq.nlargest(SCORED_CANDIDATES, estimate, key=estimate.__getitem__)
+        near_pool = geo.candidates(match, SCORED_CANDIDATES)
+        distances = geo.distances(list({*best, *near_pool}))
+        inside = list({*best, *geo.nearest(match, SCORED_CANDIDATES, distances)})
+    else:
+        inside = hot.int_to_ids(match)
+        distances = geo.distances(inside)
     scored = _exact_scores(request, weights, inside)
     top_score = max((row[4] for row in scored), default=0.0) or 1.0
 
@@ -384,12 +567,12 @@ def _rank_near(
         blended = (1 - DISTANCE_WEIGHT) * (row[4] / top_score) + DISTANCE_WEIGHT * nearness
         return (bool(row[2]), -blended, row[3])
 
-    best = heapq.nsmallest(start + limit, scored, key=order)[start:]
+    best_rows = heapq.nsmallest(start + limit, scored, key=order)[start:]
     return Hits(
-        keys=[_as_uuid(row[1]) for row in best],
+        keys=[_as_uuid(row[1]) for row in best_rows],
         total=total,
         facets=facets,
-        distances_km={_as_uuid(row[1]): round(distances[row[0]], 2) for row in best},
+        distances_km={_as_uuid(row[1]): round(distances[row[0]], 2) for row in best_rows},
     )
 
 

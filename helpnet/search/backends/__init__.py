@@ -27,6 +27,15 @@ class Backend(Protocol):
 
     def write(self, rows: list[tuple[int, dict[str, list[str]]]]) -> None: ...
 
+    writes_with_documents: bool  # whether insert_documents writes the text index with the rows
+
+    def insert_documents(
+        self, rows: list[tuple[Any, str, bool, str, str, dict[str, list[str]]]]
+    ) -> list[int]:
+        """Insert search_document rows (key, sort_name, demoted, tags, language, field tokens) with their
+        text index; their ids in the same order."""
+        ...
+
     def delete(self, doc_ids: list[int]) -> None: ...
 
     def clear(self) -> None: ...

@@ -56,6 +56,13 @@ class SqliteBackend:
                 [(doc_id, *(" ".join(fields.get(f, [])) for f in FIELDS)) for doc_id, fields in rows],
             )
 
+    writes_with_documents = False  # the FTS5 table is written after the rows (write)
+
+    def insert_documents(
+        self, rows: list[tuple[Any, str, bool, str, str, dict[str, list[str]]]]
+    ) -> list[int]:
+        raise NotImplementedError
+
     def delete(self, doc_ids: list[int]) -> None:
         if not doc_ids:
             return
