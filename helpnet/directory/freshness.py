@@ -95,6 +95,20 @@ def exclude_expired(services: QuerySet[Service], *, today: dt.date | None = None
     return services.exclude(_verified_on_or_before(_months_before(today, settings.HELPNET_HIDE_MONTHS)))
 
 
+def is_listed(
+    status: str, assured_date: dt.date | None, created_at: dt.datetime, *, today: dt.date | None = None
+) -> bool:
+    """listed_services() for one row already read: a listed status and not expired (the same condition as
+    exclude_expired and _verified_on_or_before, for a page of search results read by primary key)."""
+    if status not in {Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED}:
+        return False
+    day = _months_before(today or timezone.localdate(), settings.HELPNET_HIDE_MONTHS)
+    if assured_date is not None:
+        return assured_date > day
+    next_midnight = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return created_at >= next_midnight
+
+
 def _level(today: dt.date) -> Case:
     """SQL for the dashboard bucket; the first matching branch wins, so the buckets never overlap."""
     return Case(

@@ -55,3 +55,32 @@ def test_the_nightly_job_drops_services_whose_confirmation_ran_out_since_the_las
         call_command("nightly", stdout=io.StringIO())
         assert search_services(SearchParams(q="alkohol", lang="sl")).total == 0
         assert not listed_services().filter(pk=service.pk).exists()
+
+
+@time_machine.travel(dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC))
+def test_the_row_check_of_a_results_page_agrees_with_listed_services_at_every_boundary() -> None:
+    """freshness.is_listed (a page of results read by primary key) and listed_services (SQL) are one rule."""
+    from helpnet.directory.freshness import is_listed
+    from helpnet.directory.models import Service
+
+    limit = dt.date(2025, 5, 22)  # 18 months before TODAY: confirmed on this day or earlier is hidden
+    cases = []
+    for status in Service.Status.values:
+        for assured in (None, limit - dt.timedelta(days=1), limit, limit + dt.timedelta(days=1)):
+            cases.append(ServiceFactory(status=status, assured_date=assured))
+    created = {
+        "before": dt.datetime(2025, 5, 22, 21, 59, tzinfo=dt.UTC),  # 23:59 local on the limit day
+        "after": dt.datetime(2025, 5, 22, 22, 0, tzinfo=dt.UTC),  # 00:00 local the day after
+    }
+    for status in Service.Status.values:
+        for moment in created.values():
+            service = ServiceFactory(status=status, assured_date=None)
+            Service.objects.filter(pk=service.pk).update(created_at=moment)
+            cases.append(service)
+    in_sql = set(listed_services().values_list("pk", flat=True))
+    rows = Service.objects.filter(pk__in=[s.pk for s in cases]).values_list(
+        "pk", "status", "assured_date", "created_at"
+    )
+    in_python = {pk for pk, status, assured, made in rows if is_listed(status, assured, made)}
+    assert in_python == in_sql
+    assert 0 < len(in_sql) < len(cases)  # both sides of the rule are there

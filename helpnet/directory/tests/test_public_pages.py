@@ -233,3 +233,40 @@ def test_service_page_links_its_calendar_file(client):
 def test_municipality_page_links_the_sessions_of_this_week(client):
     html = client.get("/sl/municipalities/krsko/").content.decode()
     assert 'href="/sl/municipalities/krsko/this-week/"' in html
+
+
+def _card_place(html: str, name: str) -> str:
+    """The "where" line of the result card titled ``name``."""
+    card = html.split(f">{name}</a>", 1)[1].split("</article>", 1)[0]
+    place = re.search(r'<p class="card-place">(.*?)</p>', card, re.S)
+    return re.sub(r"<[^>]+>", "", place.group(1)).strip() if place else ""
+
+
+def test_result_cards_name_towns_from_municipality_address_or_service_area(client):
+    """The results page reads the cards' relations as plain rows (queries.card_services_in_order): each
+    source of a card's towns, the free badge, and a safe house's street never shown."""
+    krsko = Municipality.objects.get(slug="krsko")
+    located_service(name="Svetovalnica ena")  # its location is in Sevnica
+    by_address = ServiceFactory(name="Svetovalnica dve")
+    plain = LocationFactory(municipality=None, confidential=False, latitude=46.0, longitude=15.3)
+    AddressFactory(location=plain, address_1="Cesta 1", city="Brestanica")
+    ServiceAtLocationFactory(service=by_address, location=plain)
+    by_area = ServiceFactory(name="Svetovalnica tri")
+    hidden = LocationFactory(municipality=None, confidential=True, latitude=46.1, longitude=15.4)
+    AddressFactory(location=hidden, address_1=SAFE_HOUSE_STREET, city="Skrito mesto")
+    ServiceAtLocationFactory(service=by_area, location=hidden)
+    ServiceAreaFactory(service=by_area, municipality=krsko)
+    CostOption.objects.create(service=by_area, amount=Decimal("0"))
+    for service in (by_address, by_area):
+        indexing.index_service(service)
+
+    html = client.get(reverse("directory:search"), {"q": "svetovalnica"}).content.decode()
+
+    assert "Sevnica" in _card_place(html, "Svetovalnica ena")
+    assert "Brestanica" in _card_place(html, "Svetovalnica dve")
+    assert "Krško" in _card_place(html, "Svetovalnica tri")
+    assert "Skrito mesto" not in html and SAFE_HOUSE_STREET not in html
+    free_card = html.split(">Svetovalnica tri</a>", 1)[1].split("</article>", 1)[0]
+    assert 'class="badge free"' in free_card
+    other_card = html.split(">Svetovalnica dve</a>", 1)[1].split("</article>", 1)[0]
+    assert 'class="badge free"' not in other_card

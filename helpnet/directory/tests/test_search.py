@@ -288,8 +288,8 @@ def test_query_count_does_not_grow_with_the_number_of_results(django_assert_num_
     for i in range(3):
         make_service(f"Nasilje {i}", needs=("violence",), municipality="sevnica", point=(46.0, 15.3))
     # the bitmaps of the filter and facet tags, the ids of the (rare) query word, page keys; the page's
-    # services (+ organisation), then prefetches: locations (+ municipality), addresses, service areas
-    # (+ municipality)
+    # services (+ organisation), then their locations (+ municipality), service areas (+ municipality) and
+    # cost options (the "free" badge); addresses only for locations without a municipality (none here)
     with django_assert_num_queries(7 + PG_SEARCH_SETTINGS):
         search_services(SearchParams(q="nasilje", need=("violence",)))
     for i in range(10):
@@ -303,7 +303,7 @@ def test_query_count_with_a_position_is_constant(django_assert_num_queries: Any)
     for i in range(3):
         make_service(f"Nasilje {i}", municipality="sevnica", point=(46.0, 15.3))
     # the bitmaps, the ids of the (rare) query word, the points in the bounding box, the candidates'
-    # rows for scoring; the page's services and their 3 prefetch queries: locations (+ municipality),
-    # addresses, service areas (+ municipality)
+    # rows for scoring; the page's services and their locations (+ municipality), service areas
+    # (+ municipality) and cost options (no addresses: every location has its municipality)
     with django_assert_num_queries(8 + PG_SEARCH_SETTINGS):
         search_services(SearchParams(q="nasilje", lat=46.0, lng=15.3, radius_km=10))

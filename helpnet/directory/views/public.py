@@ -34,10 +34,14 @@ from ..queries import (
     SearchResult,
     listed_services,
     listed_services_in_order,
+    location_addresses,
     open_now_by_service,
     public_service_page,
     search_services,
     search_statistics,
+    service_areas,
+    service_costs,
+    service_locations,
     service_terms,
     terms_of_taxonomies,
 )
@@ -105,12 +109,12 @@ def _wants_partial(request: HttpRequest) -> bool:
 
 
 def _is_free(service: Service) -> bool:
-    options = list(service.cost_options.all())
+    options = service_costs(service)
     return bool(options) and all(o.amount is not None and o.amount == 0 for o in options)
 
 
 def _public_locations(service: Service) -> list[Location]:
-    return [sal.location for sal in service.service_at_locations.all()]
+    return [sal.location for sal in service_locations(service)]
 
 
 def _towns(service: Service) -> list[str]:
@@ -120,9 +124,9 @@ def _towns(service: Service) -> list[str]:
         if location.municipality is not None:
             names.append(location.municipality.name)
         elif not location.confidential:
-            names.extend(a.city for a in location.addresses.all() if a.city)
+            names.extend(a.city for a in location_addresses(location) if a.city)
     if not names:
-        names = [a.municipality.name for a in service.service_areas.all() if a.municipality is not None]
+        names = [a.municipality.name for a in service_areas(service) if a.municipality is not None]
     return list(dict.fromkeys(names))
 
 
@@ -257,7 +261,7 @@ def search(request: HttpRequest) -> HttpResponse:
     ):
         record_search(**search_statistics(form.to_params()), result_count=result.total)
     form.show_counts(result.facets)
-    services = _prepared(result.services)
+    services = result.services  # with what the cards show (queries.with_card_relations)
     shortlist = _shortlist(request)
     context = {
         "form": form,
@@ -312,7 +316,7 @@ def _municipality_context(request: HttpRequest, muni: Municipality) -> dict[str,
     page_form = PageForm(request.GET)
     page = page_form.page_number()
     result = search_services(SearchParams(municipality=muni.slug, lang=_lang()), page=page, per_page=PER_PAGE)
-    services = _prepared(result.services)
+    services = result.services  # with what the cards show (queries.with_card_relations)
     shortlist = _shortlist(request)
     need_terms, _groups = _vocabulary()
     return {
