@@ -584,14 +584,18 @@ def _exact_scores(
     if not doc_ids:
         return []
     result = []
-    for doc_id, key, demoted, language, sort_name, *texts in get_backend().candidate_rows(list(doc_ids)):
+    forms = list(weights)
+    for doc_id, key, demoted, language, sort_name, lengths, counts in get_backend().candidate_rows(
+        list(doc_ids), forms
+    ):
         score = 0.0
-        for name, tokens in zip(FIELDS, texts, strict=True):
-            if not tokens:
+        for i, name in enumerate(FIELDS):
+            if not lengths[i]:
                 continue
-            norm = hot.K1 * (1 - hot.B + hot.B * len(tokens) / hot.TYPICAL_LENGTH[name])
+            norm = hot.K1 * (1 - hot.B + hot.B * lengths[i] / hot.TYPICAL_LENGTH[name])
             for form, weight in weights.items():
-                tf = tokens.count(form)
+                found = counts.get(form)
+                tf = found[i] if found else 0
                 if tf:
                     score += weight * hot.WEIGHTS[name] * tf * (hot.K1 + 1) / (tf + norm)
         if language == request.lang:

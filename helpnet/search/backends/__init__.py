@@ -10,6 +10,8 @@ FIELDS: tuple[str, ...] = ("name", "terms", "description", "organization", "elig
 # One query word = a group of alternative index forms; a form may be a prefix.
 Alternative = tuple[str, bool]
 Groups = list[list[Alternative]]
+# What ranking needs of a candidate document (Backend.candidate_rows).
+CandidateRow = tuple[int, Any, bool, str, str, list[int], dict[str, list[int]]]
 
 
 class Backend(Protocol):
@@ -44,14 +46,13 @@ class Backend(Protocol):
         """The distinct index terms of documents (read before they are removed)."""
         ...
 
-    ranks_candidates_in_sql: bool
-
     def id_list(self, ids: list[int]) -> tuple[str, list[Any]]:
         """(SQL selecting the ids, params): a long list of ids as a single parameter."""
         ...
 
-    def candidate_rows(self, doc_ids: list[int]) -> list[tuple[Any, ...]]:
-        """(id, key, demoted, language, sort_name, *field texts in FIELDS order) of a few documents."""
+    def candidate_rows(self, doc_ids: list[int], forms: list[str]) -> list[CandidateRow]:
+        """Of a few documents: (id, key, demoted, language, sort_name, the length of each field in FIELDS
+        order, and for each of ``forms`` it contains, its count in each field)."""
         ...
 
     def ids_matching(self, tokens: list[str]) -> dict[str, list[int]]:

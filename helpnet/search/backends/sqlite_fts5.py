@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import connection
 
-from . import FIELDS, Groups, safe_token
+from . import FIELDS, CandidateRow, Groups, safe_token
 
 TABLE = "search_fts"
 WEIGHTS = (10.0, 6.0, 3.0, 1.5, 1.0)
@@ -104,10 +104,9 @@ class SqliteBackend:
                 found[clean[i]].append(rowid)
         return found
 
-    ranks_candidates_in_sql = False  # bm25() needs MATCH, which reads every match: see candidate_rows
-
-    def candidate_rows(self, doc_ids: list[int]) -> list[tuple[Any, ...]]:
-        """(id, key, demoted, language, sort_name, *field token lists) of a few documents (rowid lookups)."""
+    def candidate_rows(self, doc_ids: list[int], forms: list[str]) -> list[CandidateRow]:
+        """Field lengths and the forms' counts of a few documents (rowid lookups: bm25() needs MATCH, which
+        reads every match)."""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT d.id, d.key, d.demoted, d.language, d.sort_name, {', '.join('f.' + n for n in FIELDS)} "  # noqa: S608 - constants and placeholders
@@ -115,7 +114,13 @@ class SqliteBackend:
                 f"WHERE f.rowid IN ({', '.join(['%s'] * len(doc_ids))})",
                 doc_ids,
             )
-            return [(*row[:5], *((text or "").split() for text in row[5:])) for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        result: list[CandidateRow] = []
+        for doc_id, key, demoted, language, sort_name, *texts in rows:
+            fields = [(text or "").split() for text in texts]
+            counts = {form: [tokens.count(form) for tokens in fields] for form in forms}
+            result.append((doc_id, key, demoted, language, sort_name, [len(t) for t in fields], counts))
+        return result
 
     def id_list(self, ids: list[int]) -> tuple[str, list[Any]]:
         """SQL for a long list of ids as one parameter (a JSON array)."""
