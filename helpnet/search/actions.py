@@ -188,25 +188,30 @@ def index_documents(
             _remove([d.key for d in docs[start : start + 500]])
     backend = get_backend()
     field_tokens = [_tokens(d, thesaurus) for d in docs]
+    # A rebuild numbers the documents 1, 2, 3 … itself: the bitmaps (search/hot.py) have a bit per id, and
+    # with the database's ids, which never come back, every rebuild would make them longer.
+    given = builder.take_ids(len(docs)) if builder is not None else None
     if backend.writes_with_documents:
         # The text index is a column of the document row: written with it, in one statement per batch.
         ids = backend.insert_documents(
             [
                 (d.key, d.sort_name[:255], d.demoted, " ".join(d.tags), d.language[:8], tokens)
                 for d, tokens in zip(docs, field_tokens, strict=True)
-            ]
+            ],
+            given,
         )
     else:
         rows = Document.objects.bulk_create(
             [
                 Document(
+                    id=given[i] if given is not None else None,
                     key=d.key,
                     sort_name=d.sort_name[:255],
                     demoted=d.demoted,
                     tags=" ".join(d.tags),
                     language=d.language[:8],
                 )
-                for d in docs
+                for i, d in enumerate(docs)
             ],
             batch_size=500,
         )
@@ -259,6 +264,7 @@ def remove_documents(keys: Iterable[UUID]) -> None:
 def finish_rebuild(builder: hot.Builder) -> None:
     """Write what the builder collected over a rebuild: from now on broad searches use it."""
     builder.write()
+    get_backend().after_rebuild()
     _index_changed()
 
 

@@ -398,6 +398,13 @@ class Builder:
         self.all = array("I")
         self.best: dict[str, list[tuple[float, int]]] = {}
         self.cells: dict[str, array] = {}
+        self.next_id = 1
+
+    def take_ids(self, count: int) -> list[int]:
+        """Ids for the next documents of the rebuild: 1, 2, 3 … so the bitmaps stay as short as the index."""
+        ids = list(range(self.next_id, self.next_id + count))
+        self.next_id += count
+        return ids
 
     def add(
         self, doc_id: int, fields: dict[str, list[str]], tags: Iterable[str], points: Points = ()

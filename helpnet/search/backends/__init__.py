@@ -32,13 +32,17 @@ class Backend(Protocol):
     writes_with_documents: bool  # whether insert_documents writes the text index with the rows
 
     def insert_documents(
-        self, rows: list[tuple[Any, str, bool, str, str, dict[str, list[str]]]]
+        self, rows: list[tuple[Any, str, bool, str, str, dict[str, list[str]]]], ids: list[int] | None = None
     ) -> list[int]:
         """Insert search_document rows (key, sort_name, demoted, tags, language, field tokens) with their
-        text index; their ids in the same order."""
+        text index, with the given ids or new ones; their ids in the same order."""
         ...
 
     def delete(self, doc_ids: list[int]) -> None: ...
+
+    def after_rebuild(self) -> None:
+        """After a rebuild that numbered its documents from 1: new documents are numbered after them."""
+        ...
 
     def clear(self) -> None: ...
 

@@ -94,22 +94,28 @@ class PostgresBackend:
     writes_with_documents = True
 
     def insert_documents(
-        self, rows: list[tuple[Any, str, bool, str, str, dict[str, list[str]]]]
+        self, rows: list[tuple[Any, str, bool, str, str, dict[str, list[str]]]], ids: list[int] | None = None
     ) -> list[int]:
         """One INSERT of arrays per thousand documents, the vector in the row: not a row then an UPDATE of
         it (two versions of every row, and a statement per document)."""
-        ids: list[int] = []
+        found: list[int] = []
         with connection.cursor() as cursor:
             for start in range(0, len(rows), 1000):
                 chunk = rows[start : start + 1000]
                 vectors = [vector_and_lengths(row[5]) for row in chunk]
+                given: list[int | None] = (
+                    list(ids[start : start + 1000]) if ids is not None else [None] * len(chunk)
+                )
                 cursor.execute(
-                    "INSERT INTO search_document (key, sort_name, demoted, tags, language, vector, field_lengths) "
-                    "SELECT k, s, d, t, l, v::tsvector, ARRAY[a, b, c, w] FROM unnest("
-                    "%s::uuid[], %s::text[], %s::boolean[], %s::text[], %s::text[], %s::text[], "
+                    "INSERT INTO search_document "
+                    "(id, key, sort_name, demoted, tags, language, vector, field_lengths) "
+                    "SELECT coalesce(i, nextval(pg_get_serial_sequence('search_document', 'id'))), "
+                    "k, s, d, t, l, v::tsvector, ARRAY[a, b, c, w] FROM unnest("
+                    "%s::integer[], %s::uuid[], %s::text[], %s::boolean[], %s::text[], %s::text[], %s::text[], "
                     "%s::integer[], %s::integer[], %s::integer[], %s::integer[]"
-                    ") AS u(k, s, d, t, l, v, a, b, c, w) RETURNING key, id",
+                    ") AS u(i, k, s, d, t, l, v, a, b, c, w) RETURNING key, id",
                     [
+                        given,
                         [row[0] for row in chunk],
                         [row[1] for row in chunk],
                         [row[2] for row in chunk],
@@ -120,8 +126,20 @@ class PostgresBackend:
                     ],
                 )
                 by_key = {str(key): doc_id for key, doc_id in cursor.fetchall()}
-                ids.extend(by_key[str(row[0])] for row in chunk)
-        return ids
+                found.extend(by_key[str(row[0])] for row in chunk)
+        return found
+
+    def after_rebuild(self) -> None:
+        """The sequence only ever moves up (setval is not rolled back with the transaction): to the rebuild's
+        last id when the rebuild numbered past it, else it stays, and documents added later follow it."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence('search_document', 'id')")
+            sequence = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT setval(%s, GREATEST((SELECT coalesce(max(id), 0) FROM search_document), "  # noqa: S608 - a catalogue name
+                f"(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {sequence}), 1))",
+                [sequence],
+            )
 
     def delete(self, doc_ids: list[int]) -> None:
         """The vector lives on the document row, which the caller deletes."""

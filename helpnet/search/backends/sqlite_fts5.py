@@ -59,9 +59,17 @@ class SqliteBackend:
     writes_with_documents = False  # the FTS5 table is written after the rows (write)
 
     def insert_documents(
-        self, rows: list[tuple[Any, str, bool, str, str, dict[str, list[str]]]]
+        self, rows: list[tuple[Any, str, bool, str, str, dict[str, list[str]]]], ids: list[int] | None = None
     ) -> list[int]:
         raise NotImplementedError
+
+    def after_rebuild(self) -> None:
+        # AUTOINCREMENT keeps the largest id ever used: back to the rebuild's last one, in its transaction.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = (SELECT coalesce(max(id), 0) FROM search_document) "
+                "WHERE name = 'search_document'"
+            )
 
     def delete(self, doc_ids: list[int]) -> None:
         if not doc_ids:
