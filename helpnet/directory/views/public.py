@@ -261,7 +261,7 @@ def search(request: HttpRequest) -> HttpResponse:
     ):
         record_search(**search_statistics(form.to_params()), result_count=result.total)
     form.show_counts(result.facets)
-    services = result.services  # with what the cards show (queries.with_card_relations)
+    services = result.services  # with what the cards show (queries.card_services_in_order)
     shortlist = _shortlist(request)
     context = {
         "form": form,
@@ -316,7 +316,7 @@ def _municipality_context(request: HttpRequest, muni: Municipality) -> dict[str,
     page_form = PageForm(request.GET)
     page = page_form.page_number()
     result = search_services(SearchParams(municipality=muni.slug, lang=_lang()), page=page, per_page=PER_PAGE)
-    services = result.services  # with what the cards show (queries.with_card_relations)
+    services = result.services  # with what the cards show (queries.card_services_in_order)
     shortlist = _shortlist(request)
     need_terms, _groups = _vocabulary()
     return {
