@@ -77,7 +77,12 @@ FACET_PREFIXES = {"need:": "need", "group:": "group", "muni:": "municipality", "
 
 
 def _open_now_keys(now: dt.datetime) -> tuple[str, tuple[Any, ...]]:
-    """SQL selecting the services with an occurrence running at ``now`` (the time work fills Occurrence)."""
+    """SQL selecting the services with an occurrence running at ``now`` (the time work fills Occurrence).
+
+    Opening hours start and end on whole minutes, so the services open at the start of this minute are those
+    open throughout it: the same SQL for the whole minute, which lets the search keep its answer that long.
+    """
+    now = now.replace(second=0, microsecond=0)
     query = Occurrence.objects.filter(starts_at__lte=now, ends_at__gt=now).values("service_id").query
     sql, params = query.sql_with_params()
     return sql, tuple(params)
@@ -102,6 +107,7 @@ def search_request(params: SearchParams, *, page: int = 1, per_page: int = 20) -
         lang=params.lang,
         tag_groups=tuple(tag_groups),
         restrict=_open_now_keys(timezone.now()) if params.open_now else None,
+        restrict_minute=params.open_now,
         near=near,
         radius_km=params.radius_km if near else None,
         sort=params.sort if near else "relevance",

@@ -9,9 +9,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import hot, normalize
+from . import hot, normalize, resident
 from .backends import FIELDS, get_backend
-from .models import Document, DocumentPoint, DocumentTag, SearchStat, Term, ThesaurusEntry
+from .models import Document, DocumentPoint, DocumentTag, PostingDelta, SearchStat, Term, ThesaurusEntry
 from .queries import GENERATION_KEY
 
 NEED_PREFIX = "need:"
@@ -137,25 +137,19 @@ def _collect_terms(doc: IndexDocument, into: dict[str, tuple[str, str]], skip: s
                         into[folded] = (display, lang)
 
 
+def _hot_tags(tags: Iterable[str], demoted: bool, language: str) -> list[str]:
+    """A document's tags in the bitmaps: its own, temporarily closed, and the language it is written in."""
+    return [*set(tags), *([hot.DEMOTED_TAG] if demoted else []), hot.LANGUAGE_TAG + language[:8]]
+
+
 def _remove(keys: list[UUID]) -> None:
-    found = list(Document.objects.filter(key__in=keys).values_list("id", "tags", "demoted"))
-    doc_ids = [doc_id for doc_id, _tags, _demoted in found]
+    found = list(Document.objects.filter(key__in=keys).values_list("id", "tags", "demoted", "language"))
+    doc_ids = [row[0] for row in found]
     if doc_ids:
-        terms = get_backend().terms_of(doc_ids)
-        points: dict[int, list[tuple[float, float]]] = {}
-        for doc_id, lat, lng in DocumentPoint.objects.filter(document_id__in=doc_ids).values_list(
-            "document_id", "latitude", "longitude"
-        ):
-            points.setdefault(doc_id, []).append((lat, lng))
         hot.remove_documents(
             [
-                (
-                    doc_id,
-                    terms.get(doc_id, []),
-                    [*tags.split(), *([hot.DEMOTED_TAG] if demoted else [])],
-                    points.get(doc_id, []),
-                )
-                for doc_id, tags, demoted in found
+                (doc_id, _hot_tags(tags.split(), demoted, language))
+                for doc_id, tags, demoted, language in found
             ]
         )
         get_backend().delete(doc_ids)
@@ -177,11 +171,12 @@ def index_documents(
 
     A bulk rebuild passes ``replace=False`` (the index is empty), one ``known_terms`` set for all its
     batches, so each vocabulary word is written once, and one ``builder`` that collects the bitmaps and
-    champion lists (search/hot.py) and is written once at the end (``finish_rebuild``).
+    postings (search/hot.py) and is written once at the end (``finish_rebuild``).
     """
     docs = list(docs)
     if not docs:
         return 0
+    resident.touch()
     thesaurus = thesaurus or Thesaurus.load()
     if replace:
         for start in range(0, len(docs), 500):
@@ -227,13 +222,14 @@ def index_documents(
             "INSERT INTO search_documentpoint (document_id, latitude, longitude) VALUES (%s, %s, %s)",
             [(doc_id, lat, lng) for doc_id, d in zip(ids, docs, strict=True) for lat, lng in set(d.points)],
         )
+    term_impacts = [hot.impacts(tokens) for tokens in field_tokens]
     written = [
-        (doc_id, tokens, [*set(d.tags), *([hot.DEMOTED_TAG] if d.demoted else [])], list(set(d.points)))
-        for doc_id, d, tokens in zip(ids, docs, field_tokens, strict=True)
+        (doc_id, found, _hot_tags(d.tags, d.demoted, d.language))
+        for doc_id, d, found in zip(ids, docs, term_impacts, strict=True)
     ]
     if builder is not None:
-        for doc_id, tokens, tags, points in written:
-            builder.add(doc_id, tokens, tags, points)
+        for doc_id, found, tags in written:
+            builder.add(doc_id, found, tags)
     else:
         hot.add_documents(written)
     skip = known_terms if known_terms is not None else set()
@@ -255,6 +251,9 @@ def index_documents(
 @transaction.atomic
 def remove_documents(keys: Iterable[UUID]) -> None:
     keys = list(keys)
+    if not keys:
+        return
+    resident.touch()
     for start in range(0, len(keys), 500):
         _remove(keys[start : start + 500])
     _index_changed()
@@ -263,13 +262,25 @@ def remove_documents(keys: Iterable[UUID]) -> None:
 @transaction.atomic
 def finish_rebuild(builder: hot.Builder) -> None:
     """Write what the builder collected over a rebuild: from now on broad searches use it."""
+    resident.touch(rebuild=True)
     builder.write()
     get_backend().after_rebuild()
     _index_changed()
 
 
 @transaction.atomic
+def compact_index() -> str:
+    """Fold the postings written since the last rebuild into one row a term (search/hot.py); nightly. Nothing
+    to fold, nothing written (not even the index's state, which would make every process read it anew)."""
+    if not PostingDelta.objects.exists():
+        return "nothing to compact"
+    resident.touch()
+    return f"{hot.compact_postings()} terms compacted"
+
+
+@transaction.atomic
 def clear_index() -> None:
+    resident.touch(rebuild=True)
     get_backend().prepare_bulk()
     get_backend().clear()
     hot.clear()

@@ -58,8 +58,8 @@ class DocumentPoint(models.Model):
 
 
 class Bitmap(models.Model):
-    """One bit per document id: the documents with a facet tag ("tag:need:addiction") or a frequent index
-    term ("term:pomoc"). See search/hot.py."""
+    """One bit per document id: every document ("meta:all") or those with a tag ("tag:need:addiction"). See
+    search/hot.py."""
 
     name = models.CharField(max_length=200, primary_key=True)
     bits = models.BinaryField()
@@ -68,18 +68,37 @@ class Bitmap(models.Model):
         return self.name
 
 
-class Champion(models.Model):
-    """One of the documents with the highest impact for an index term (a champion list, search/hot.py)."""
+class IndexState(models.Model):
+    """The one row saying which state of the index the web processes may keep in memory (search/resident.py):
+    tokens replaced by every write to the index (generation) and by every rebuild (epoch)."""
+
+    epoch = models.BigIntegerField()
+    generation = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.epoch}/{self.generation}"
+
+
+class Posting(models.Model):
+    """The documents containing an index term, ascending, each with the term's impact (search/hot.py)."""
+
+    term = models.CharField(max_length=64, primary_key=True)
+    ids = models.BinaryField()  # uint32, little-endian
+    impacts = models.BinaryField()  # float32, little-endian, one per id
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class PostingDelta(models.Model):
+    """A posting written since the term's row was last stored (an edit, an import); see hot.compact_postings."""
 
     term = models.CharField(max_length=64)
     document_id = models.IntegerField()
     impact = models.FloatField()
 
     class Meta:
-        indexes = [
-            models.Index(fields=["term", "impact"], name="search_champion_term"),
-            models.Index(fields=["document_id"], name="search_champion_doc"),
-        ]
+        indexes = [models.Index(fields=["term"], name="search_posting_delta_term")]
 
     def __str__(self) -> str:
         return f"{self.term}: {self.document_id}"

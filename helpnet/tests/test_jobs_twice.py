@@ -92,6 +92,7 @@ def test_nightly_runs_every_registered_job():
         "referrals: retention",
         "meetings: reminders",
         "monitoring: computed indicators and reminders",
+        "search: compact the index",
     }
 
 

@@ -10,8 +10,6 @@ FIELDS: tuple[str, ...] = ("name", "terms", "description", "organization", "elig
 # One query word = a group of alternative index forms; a form may be a prefix.
 Alternative = tuple[str, bool]
 Groups = list[list[Alternative]]
-# What ranking needs of a candidate document (Backend.candidate_rows).
-CandidateRow = tuple[int, Any, bool, str, str, list[int], dict[str, list[int]]]
 
 
 class Backend(Protocol):
@@ -46,21 +44,8 @@ class Backend(Protocol):
 
     def clear(self) -> None: ...
 
-    def terms_of(self, doc_ids: list[int]) -> dict[int, list[str]]:
-        """The distinct index terms of documents (read before they are removed)."""
-        ...
-
     def id_list(self, ids: list[int]) -> tuple[str, list[Any]]:
         """(SQL selecting the ids, params): a long list of ids as a single parameter."""
-        ...
-
-    def candidate_rows(self, doc_ids: list[int], forms: list[str]) -> list[CandidateRow]:
-        """Of a few documents: (id, key, demoted, language, sort_name, the length of each field in FIELDS
-        order, and for each of ``forms`` it contains, its count in each field)."""
-        ...
-
-    def ids_matching(self, tokens: list[str]) -> dict[str, list[int]]:
-        """For each index term, the ids of the documents containing it (one statement)."""
         ...
 
     def match(self, groups: Groups, *, every: bool = False) -> tuple[str, str, list[Any]]:

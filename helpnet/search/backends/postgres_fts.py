@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import connection
 
-from . import FIELDS, CandidateRow, Groups, safe_token
+from . import FIELDS, Groups, safe_token
 
 WEIGHT_LETTERS = {"name": "A", "terms": "B", "description": "C", "organization": "D", "eligibility": "D"}
 # ts_rank weights in {D, C, B, A} order.
@@ -33,11 +33,9 @@ MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 MAX_POSITIONS_PER_LEXEME = 255
 
 
-def vector_and_lengths(fields: dict[str, list[str]]) -> tuple[str, list[int]]:
-    """The tsvector's text form (with positions: PostgreSQL keeps weights only on positions) and the number of its positions of each weight, A to D (the field lengths
-    ranking needs, stored beside the vector in search_document.field_lengths)."""
+def vector(fields: dict[str, list[str]]) -> str:
+    """The tsvector's text form, with positions: PostgreSQL keeps weights only on positions."""
     positions: dict[str, list[str]] = {}
-    lengths = {"A": 0, "B": 0, "C": 0, "D": 0}
     position = 0
     for name in FIELDS:
         letter = WEIGHT_LETTERS[name]
@@ -52,11 +50,7 @@ def vector_and_lengths(fields: dict[str, list[str]]) -> tuple[str, list[int]]:
                 positions[clean] = [f"{position}{letter}"]
             elif len(found) < MAX_POSITIONS_PER_LEXEME:
                 found.append(f"{position}{letter}")
-            else:
-                continue
-            lengths[letter] += 1
-    literal = " ".join(f"'{lexeme}':{','.join(pos)}" for lexeme, pos in positions.items())
-    return literal, list(lengths.values())
+    return " ".join(f"'{lexeme}':{','.join(pos)}" for lexeme, pos in positions.items())
 
 
 class PostgresBackend:
@@ -68,7 +62,6 @@ class PostgresBackend:
             cursor.execute(
                 "CREATE INDEX IF NOT EXISTS search_document_vector ON search_document USING gin (vector)"
             )
-            cursor.execute("ALTER TABLE search_document ADD COLUMN IF NOT EXISTS field_lengths integer[]")
 
     search_settings = True
 
@@ -87,8 +80,8 @@ class PostgresBackend:
             return
         with connection.cursor() as cursor:
             cursor.executemany(
-                "UPDATE search_document SET vector = %s::tsvector, field_lengths = %s WHERE id = %s",
-                [(*vector_and_lengths(fields), doc_id) for doc_id, fields in rows],
+                "UPDATE search_document SET vector = %s::tsvector WHERE id = %s",
+                [(vector(fields), doc_id) for doc_id, fields in rows],
             )
 
     writes_with_documents = True
@@ -102,18 +95,17 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             for start in range(0, len(rows), 1000):
                 chunk = rows[start : start + 1000]
-                vectors = [vector_and_lengths(row[5]) for row in chunk]
+                vectors = [vector(row[5]) for row in chunk]
                 given: list[int | None] = (
                     list(ids[start : start + 1000]) if ids is not None else [None] * len(chunk)
                 )
                 cursor.execute(
                     "INSERT INTO search_document "
-                    "(id, key, sort_name, demoted, tags, language, vector, field_lengths) "
+                    "(id, key, sort_name, demoted, tags, language, vector) "
                     "SELECT coalesce(i, nextval(pg_get_serial_sequence('search_document', 'id'))), "
-                    "k, s, d, t, l, v::tsvector, ARRAY[a, b, c, w] FROM unnest("
-                    "%s::integer[], %s::uuid[], %s::text[], %s::boolean[], %s::text[], %s::text[], %s::text[], "
-                    "%s::integer[], %s::integer[], %s::integer[], %s::integer[]"
-                    ") AS u(i, k, s, d, t, l, v, a, b, c, w) RETURNING key, id",
+                    "k, s, d, t, l, v::tsvector FROM unnest("
+                    "%s::integer[], %s::uuid[], %s::text[], %s::boolean[], %s::text[], %s::text[], %s::text[]"
+                    ") AS u(i, k, s, d, t, l, v) RETURNING key, id",
                     [
                         given,
                         [row[0] for row in chunk],
@@ -121,8 +113,7 @@ class PostgresBackend:
                         [row[2] for row in chunk],
                         [row[3] for row in chunk],
                         [row[4] for row in chunk],
-                        [vector for vector, _lengths in vectors],
-                        *([lengths[i] for _vector, lengths in vectors] for i in range(4)),
+                        vectors,
                     ],
                 )
                 by_key = {str(key): doc_id for key, doc_id in cursor.fetchall()}
@@ -143,55 +134,6 @@ class PostgresBackend:
 
     def delete(self, doc_ids: list[int]) -> None:
         """The vector lives on the document row, which the caller deletes."""
-
-    def terms_of(self, doc_ids: list[int]) -> dict[int, list[str]]:
-        """The distinct index terms of documents, before they are removed."""
-        if not doc_ids:
-            return {}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id, tsvector_to_array(vector) FROM search_document WHERE id = ANY(%s)", [doc_ids]
-            )
-            return {doc_id: list(terms or []) for doc_id, terms in cursor.fetchall()}
-
-    def ids_matching(self, tokens: list[str]) -> dict[str, list[int]]:
-        clean = [t for t in dict.fromkeys(safe_token(t) for t in tokens) if t]
-        if not clean:
-            return {}
-        found: dict[str, list[int]] = {t: [] for t in clean}
-        selects = " UNION ALL ".join(
-            f"SELECT {i}, id FROM search_document WHERE vector @@ %s::tsquery"  # noqa: S608 - constants
-            for i in range(len(clean))
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(selects, [f"'{t}'" for t in clean])
-            for i, doc_id in cursor.fetchall():
-                found[clean[i]].append(doc_id)
-        return found
-
-    def candidate_rows(self, doc_ids: list[int], forms: list[str]) -> list[CandidateRow]:
-        """Field lengths and the forms' counts of a few documents: the lengths stored beside the vector
-        (positions per weight; organisation and eligibility share weight D), and the wanted lexemes' weights
-        unnested by the server (reading back the whole vector as text and splitting it here was 20 ms of a
-        search at 100 000 services; unnesting it all for the lengths, 5 ms)."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT d.id, d.key, d.demoted, d.language, d.sort_name, d.field_lengths, "
-                "(SELECT array_agg(u.lexeme || ' ' || array_to_string(u.weights, '')) "
-                " FROM unnest(d.vector) u WHERE u.lexeme = ANY(%s)) "
-                "FROM search_document d WHERE d.id = ANY(%s)",
-                [forms, doc_ids],
-            )
-            rows = cursor.fetchall()
-        result: list[CandidateRow] = []
-        for doc_id, key, demoted, language, sort_name, stored, hits in rows:
-            lengths = [*(stored or (0, 0, 0, 0)), 0]
-            counts: dict[str, list[int]] = {}
-            for hit in hits or ():
-                lexeme, _, weights = hit.rpartition(" ")
-                counts[lexeme] = [weights.count(letter) for letter in "ABCD"] + [0]
-            result.append((doc_id, key, demoted, language, sort_name, lengths, counts))
-        return result
 
     def id_list(self, ids: list[int]) -> tuple[str, list[Any]]:
         """SQL for a long list of ids as one parameter (an array)."""

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import connection
 
-from . import FIELDS, CandidateRow, Groups, safe_token
+from . import FIELDS, Groups, safe_token
 
 TABLE = "search_fts"
 WEIGHTS = (10.0, 6.0, 3.0, 1.5, 1.0)
@@ -81,54 +81,6 @@ class SqliteBackend:
                     f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608 - placeholders only
                     chunk,
                 )
-
-    def terms_of(self, doc_ids: list[int]) -> dict[int, list[str]]:
-        """The distinct index terms of documents, before they are removed."""
-        found: dict[int, list[str]] = {}
-        with connection.cursor() as cursor:
-            for start in range(0, len(doc_ids), 500):
-                chunk = doc_ids[start : start + 500]
-                cursor.execute(
-                    f"SELECT rowid, {', '.join(FIELDS)} FROM {TABLE} "  # noqa: S608 - constants and placeholders
-                    f"WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",
-                    chunk,
-                )
-                for rowid, *texts in cursor.fetchall():
-                    found[rowid] = list({t for text in texts if text for t in text.split()})
-        return found
-
-    def ids_matching(self, tokens: list[str]) -> dict[str, list[int]]:
-        clean = [t for t in dict.fromkeys(safe_token(t) for t in tokens) if t]
-        if not clean:
-            return {}
-        found: dict[str, list[int]] = {t: [] for t in clean}
-        selects = " UNION ALL ".join(
-            f"SELECT {i}, rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608 - constants
-            for i in range(len(clean))
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(selects, [f'"{t}"' for t in clean])
-            for i, rowid in cursor.fetchall():
-                found[clean[i]].append(rowid)
-        return found
-
-    def candidate_rows(self, doc_ids: list[int], forms: list[str]) -> list[CandidateRow]:
-        """Field lengths and the forms' counts of a few documents (rowid lookups: bm25() needs MATCH, which
-        reads every match)."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.id, d.key, d.demoted, d.language, d.sort_name, {', '.join('f.' + n for n in FIELDS)} "  # noqa: S608 - constants and placeholders
-                f"FROM {TABLE} f JOIN search_document d ON d.id = f.rowid "
-                f"WHERE f.rowid IN ({', '.join(['%s'] * len(doc_ids))})",
-                doc_ids,
-            )
-            rows = cursor.fetchall()
-        result: list[CandidateRow] = []
-        for doc_id, key, demoted, language, sort_name, *texts in rows:
-            fields = [(text or "").split() for text in texts]
-            counts = {form: [tokens.count(form) for tokens in fields] for form in forms}
-            result.append((doc_id, key, demoted, language, sort_name, [len(t) for t in fields], counts))
-        return result
 
     def id_list(self, ids: list[int]) -> tuple[str, list[Any]]:
         """SQL for a long list of ids as one parameter (a JSON array)."""
