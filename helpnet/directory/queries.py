@@ -1,7 +1,6 @@
 """Reads for the help map. Querysets come back with their related rows already fetched."""
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -9,10 +8,10 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from helpnet.organizations.models import Municipality, Organization
 from helpnet.search import queries as search_queries
 
-from .freshness import exclude_expired, is_listed
+from .cards import card_services_in_order
+from .freshness import exclude_expired
 from .models import (
     Address,
     Closure,
@@ -170,89 +169,6 @@ def public_service_page(today: dt.date) -> QuerySet[Service]:
         "schedules",
         Prefetch("closures", queryset=Closure.objects.filter(end_date__gte=today).order_by("start_date")),
     )
-
-
-# What a result card and the map's markers read (directory/views/public.py: _cards, _map_points, _towns): a
-# page of search results loads only these columns, as plain rows turned into model instances here. Building
-# instances through querysets, select_related and Prefetch (a related manager per row) was most of a results
-# page's time at 100 000 services: 12 ms for 20 cards, more than the search itself.
-_TRANSLATABLE = ("original_language", "translations")
-CARD_SERVICE_FIELDS = ("id", "name", "description", "status", *_TRANSLATABLE, "organization_id")
-CARD_ORGANIZATION_FIELDS = ("id", "name", "country", *_TRANSLATABLE)
-CARD_LOCATION_FIELDS = (
-    "id",
-    "name",
-    "latitude",
-    "longitude",
-    "confidential",
-    "municipality_id",
-    *_TRANSLATABLE,
-)
-
-
-def _instance(model: type[Any], names: Sequence[str], values: Sequence[Any], db: str) -> Any:
-    """A model instance from some of its columns (the others deferred), as a queryset would build it."""
-    if values[0] is None:  # the primary key: no related row
-        return None
-    given = dict(zip(names, values, strict=True))
-    attnames = [f.attname for f in model._meta.concrete_fields if f.attname in given]
-    return model.from_db(db, attnames, [given[a] for a in attnames])
-
-
-def card_services_in_order(ids: list[UUID]) -> list[Service]:
-    """The listed services among ``ids``, in the order given, with what a result card and the map show:
-    their organisation, locations (with municipality and, where it has none, the addresses' towns),
-    service areas' municipalities and cost options, as the lists service_locations, location_addresses,
-    service_areas and service_costs read. Four or five queries whatever the page's length."""
-    # By primary key alone, the listing rule checked here on the rows read: with the rule in the WHERE the
-    # databases may walk the status index over every service (1-2 ms more per page at 100 000 services).
-    services_qs = Service.objects.filter(pk__in=ids)
-    db = services_qs.db
-    org_columns = [f"organization__{f}" for f in CARD_ORGANIZATION_FIELDS]
-    found: dict[UUID, Any] = {}  # Services, with the card lists set on them
-    today = timezone.localdate()
-    width = len(CARD_SERVICE_FIELDS)
-    for row in services_qs.values_list(*CARD_SERVICE_FIELDS, *org_columns, "assured_date", "created_at"):
-        if not is_listed(row[CARD_SERVICE_FIELDS.index("status")], row[-2], row[-1], today=today):
-            continue
-        service = _instance(Service, CARD_SERVICE_FIELDS, row[:width], db)
-        service.organization = _instance(Organization, CARD_ORGANIZATION_FIELDS, row[width:-2], db)
-        service.card_locations, service.card_areas, service.card_costs = [], [], []
-        found[service.pk] = service
-    if not found:
-        return []
-    location_columns = [f"location__{f}" for f in CARD_LOCATION_FIELDS]
-    without_municipality: dict[UUID, list[Any]] = {}  # Locations
-    rows = ServiceAtLocation.objects.filter(service_id__in=found).values_list(
-        "id", "service_id", "location_id", *location_columns, "location__municipality__name"
-    )
-    for sal_id, service_id, location_id, *location_row, municipality_name in rows:
-        location = _instance(Location, CARD_LOCATION_FIELDS, location_row, db)
-        location.card_addresses = []
-        if location.municipality_id is not None:
-            location.municipality = Municipality(id=location.municipality_id, name=municipality_name)
-        else:
-            without_municipality.setdefault(location.pk, []).append(location)
-        link = ServiceAtLocation(id=sal_id, service_id=service_id, location_id=location_id)
-        link.location = location
-        found[service_id].card_locations.append(link)
-    if without_municipality:
-        addresses = Address.objects.filter(location_id__in=without_municipality)
-        for address_id, location_id, city in addresses.values_list("id", "location_id", "city"):
-            for location in without_municipality[location_id]:
-                location.card_addresses.append(Address(id=address_id, location_id=location_id, city=city))
-    areas = ServiceArea.objects.filter(service_id__in=found, municipality__isnull=False)
-    for area_id, service_id, municipality_id, name in areas.values_list(
-        "id", "service_id", "municipality_id", "municipality__name"
-    ):
-        area = ServiceArea(id=area_id, service_id=service_id, municipality_id=municipality_id)
-        area.municipality = Municipality(id=municipality_id, name=name)
-        found[service_id].card_areas.append(area)
-    for cost_id, service_id, amount in CostOption.objects.filter(service_id__in=found).values_list(
-        "id", "service_id", "amount"
-    ):
-        found[service_id].card_costs.append(CostOption(id=cost_id, service_id=service_id, amount=amount))
-    return [found[pk] for pk in ids if pk in found]
 
 
 def service_locations(service: Service) -> list[ServiceAtLocation]:
