@@ -1,7 +1,10 @@
 """Writes to the search index and to the anonymous search statistics."""
 
-from collections.abc import Iterable, Sequence
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from django.core.cache import cache
@@ -142,6 +145,17 @@ def _hot_tags(tags: Iterable[str], demoted: bool, language: str) -> list[str]:
     return [*set(tags), *([hot.DEMOTED_TAG] if demoted else []), hot.LANGUAGE_TAG + language[:8]]
 
 
+def _vocabulary(docs: Sequence[IndexDocument], known: set[str]) -> dict[str, tuple[str, str]]:
+    """The words of these documents for typo correction and suggestions, less those in ``known`` (which
+    grows by them: a rebuild passes one set for all its parts, so each word is written once)."""
+    terms: dict[str, tuple[str, str]] = {}
+    for d in docs:
+        _collect_terms(d, terms, known)
+        known.update(text for values in d.fields.values() for text, _lang in values if len(text) < 200)
+    known.update(terms)
+    return terms
+
+
 def _remove(keys: list[UUID]) -> None:
     found = list(Document.objects.filter(key__in=keys).values_list("id", "tags", "demoted", "language"))
     doc_ids = [row[0] for row in found]
@@ -158,6 +172,27 @@ def _remove(keys: list[UUID]) -> None:
         Document.objects.filter(id__in=doc_ids).delete()
 
 
+@dataclass
+class Prepared:
+    """What indexing computes from documents without the database; a rebuild does it in a second process."""
+
+    texts: list[Any]  # each document's text for the text index (Backend.text)
+    impacts: list[dict[str, float]]  # each document's terms with their impacts (search/hot.py)
+    ids: list[int] | None = None  # the ids a rebuild gives the documents
+    postings: hot.BatchPostings | None = None  # with those ids
+
+
+def prepare(docs: Sequence[IndexDocument], thesaurus: Thesaurus, ids: list[int] | None = None) -> Prepared:
+    backend = get_backend()
+    texts, impacts = [], []
+    for doc in docs:
+        tokens = _tokens(doc, thesaurus)
+        texts.append(backend.text(tokens))
+        impacts.append(hot.impacts(tokens))
+    postings = hot.batch_postings(ids, impacts) if ids is not None else None
+    return Prepared(texts, impacts, ids, postings)
+
+
 @transaction.atomic
 def index_documents(
     docs: Iterable[IndexDocument],
@@ -166,12 +201,15 @@ def index_documents(
     replace: bool = True,
     known_terms: set[str] | None = None,
     builder: hot.Builder | None = None,
+    prepared: Prepared | None = None,
+    vocabulary: dict[str, tuple[str, str]] | None = None,
 ) -> int:
     """(Re)write documents in the caller's transaction.
 
-    A bulk rebuild passes ``replace=False`` (the index is empty), one ``known_terms`` set for all its
-    batches, so each vocabulary word is written once, and one ``builder`` that collects the bitmaps and
-    postings (search/hot.py) and is written once at the end (``finish_rebuild``).
+    A bulk rebuild (rebuild()) passes ``replace=False`` (the index is empty), one ``known_terms`` set for all
+    its batches, so each vocabulary word is written once, one ``builder`` that collects the bitmaps and
+    postings (search/hot.py) and is written once at the end (``finish_rebuild``), and the batch ``prepared``
+    with the ids the builder gave it.
     """
     docs = list(docs)
     if not docs:
@@ -182,36 +220,50 @@ def index_documents(
         for start in range(0, len(docs), 500):
             _remove([d.key for d in docs[start : start + 500]])
     backend = get_backend()
-    field_tokens = [_tokens(d, thesaurus) for d in docs]
-    # A rebuild numbers the documents 1, 2, 3 … itself: the bitmaps (search/hot.py) have a bit per id, and
-    # with the database's ids, which never come back, every rebuild would make them longer.
-    given = builder.take_ids(len(docs)) if builder is not None else None
+    # A rebuild numbers the documents 1, 2, 3 … itself (prepared.ids): the bitmaps (search/hot.py) have a bit
+    # per id, and with the database's ids, which never come back, every rebuild would make them longer.
+    prepared = prepared or prepare(docs, thesaurus)
+    given = prepared.ids
     if backend.writes_with_documents:
         # The text index is a column of the document row: written with it, in one statement per batch.
         ids = backend.insert_documents(
             [
-                (d.key, d.sort_name[:255], d.demoted, " ".join(d.tags), d.language[:8], tokens)
-                for d, tokens in zip(docs, field_tokens, strict=True)
+                (d.key, d.sort_name[:255], d.demoted, " ".join(d.tags), d.language[:8], text)
+                for d, text in zip(docs, prepared.texts, strict=True)
             ],
             given,
         )
+    elif given is not None:
+        # A rebuild's ids are known: plain statements, not bulk_create (model instances and their SQL cost
+        # seconds a rebuild).
+        ids = list(given)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_document (id, key, sort_name, demoted, tags, language) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (doc_id, d.key.hex, d.sort_name[:255], d.demoted, " ".join(d.tags), d.language[:8])
+                    for doc_id, d in zip(ids, docs, strict=True)
+                ],
+            )
     else:
+        # The database gives the ids (never one it gave before: search/resident.py relies on it).
         rows = Document.objects.bulk_create(
             [
                 Document(
-                    id=given[i] if given is not None else None,
                     key=d.key,
                     sort_name=d.sort_name[:255],
                     demoted=d.demoted,
                     tags=" ".join(d.tags),
                     language=d.language[:8],
                 )
-                for i, d in enumerate(docs)
+                for d in docs
             ],
             batch_size=500,
         )
         ids = [row.id for row in rows]
-        backend.write(list(zip(ids, field_tokens, strict=True)))
+    if not backend.writes_with_documents:
+        backend.write(list(zip(ids, prepared.texts, strict=True)))
     # Plain executemany: at a million documents, building model instances for these rows costs minutes.
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -222,28 +274,18 @@ def index_documents(
             "INSERT INTO search_documentpoint (document_id, latitude, longitude) VALUES (%s, %s, %s)",
             [(doc_id, lat, lng) for doc_id, d in zip(ids, docs, strict=True) for lat, lng in set(d.points)],
         )
-    term_impacts = [hot.impacts(tokens) for tokens in field_tokens]
-    written = [
-        (doc_id, found, _hot_tags(d.tags, d.demoted, d.language))
-        for doc_id, d, found in zip(ids, docs, term_impacts, strict=True)
-    ]
-    if builder is not None:
-        for doc_id, found, tags in written:
-            builder.add(doc_id, found, tags)
+    tags = [_hot_tags(d.tags, d.demoted, d.language) for d in docs]
+    if builder is not None and prepared.postings is not None:
+        builder.add(ids, tags, prepared.postings)
     else:
-        hot.add_documents(written)
-    skip = known_terms if known_terms is not None else set()
-    terms: dict[str, tuple[str, str]] = {}
-    for d in docs:
-        _collect_terms(d, terms, skip)
-        if known_terms is not None:
-            skip.update(text for values in d.fields.values() for text, _lang in values if len(text) < 200)
+        hot.add_documents(list(zip(ids, prepared.impacts, tags, strict=True)))
+    if vocabulary is None:
+        vocabulary = _vocabulary(docs, known_terms if known_terms is not None else set())
     Term.objects.bulk_create(
-        [Term(term=t, display=display, language=lang) for t, (display, lang) in terms.items()],
+        [Term(term=t, display=display, language=lang) for t, (display, lang) in vocabulary.items()],
         batch_size=2000,
         ignore_conflicts=True,
     )
-    skip.update(terms)
     _index_changed()
     return len(docs)
 
@@ -268,6 +310,78 @@ def finish_rebuild(builder: hot.Builder) -> None:
     _index_changed()
 
 
+# A rebuild reads documents in parts of at most this many.
+REBUILD_BATCH = 1000
+# A rebuild of more documents than this builds and prepares each part in a second process (REBUILD_WORKERS of
+# them) while this one reads the next parts and writes the ones done: on two cores, about half the time.
+PARALLEL_MIN = 5000
+REBUILD_WORKERS = 1
+_rebuild_thesaurus: Thesaurus | None = None  # what the other processes inherit (fork)
+_rebuild_known: set[str] = set()  # vocabulary words a process has sent already
+
+
+@dataclass
+class _Part:
+    docs: list[IndexDocument]
+    prepared: Prepared
+    vocabulary: dict[str, tuple[str, str]]
+
+
+def _prepare_part(build: Callable[[Any], list[IndexDocument]], part: Any, first_id: int) -> _Part:
+    """Build a part's documents and compute what indexing them needs (no database: this runs in another
+    process). Their ids are first_id, first_id + 1 …"""
+    assert _rebuild_thesaurus is not None  # noqa: S101 - set before the processes were forked
+    docs = build(part)
+    if len(docs) > REBUILD_BATCH:
+        raise ValueError(f"a part of a rebuild holds at most {REBUILD_BATCH} documents")
+    prepared = prepare(docs, _rebuild_thesaurus, list(range(first_id, first_id + len(docs))))
+    return _Part(docs, prepared, _vocabulary(docs, _rebuild_known))
+
+
+@transaction.atomic
+def rebuild(parts: Iterable[Any], build: Callable[[Any], list[IndexDocument]], *, expected: int) -> int:
+    """Replace the whole index, in the caller's transaction, with the documents ``build`` makes of each part
+    (at most REBUILD_BATCH each; about ``expected`` in all); returns how many were indexed. The parts are read
+    here (they may use the database), ``build`` may run in another process (it must not)."""
+    global _rebuild_thesaurus
+    clear_index()
+    get_backend().prepare_bulk()
+    _rebuild_thesaurus = Thesaurus.load()
+    _rebuild_known.clear()
+    builder = hot.Builder()
+    count = 0
+
+    def write(part: _Part) -> int:
+        return index_documents(
+            part.docs,
+            thesaurus=_rebuild_thesaurus,
+            replace=False,
+            builder=builder,
+            prepared=part.prepared,
+            vocabulary=part.vocabulary,
+        )
+
+    numbered = ((part, 1 + i * REBUILD_BATCH) for i, part in enumerate(parts))
+    try:
+        if expected < PARALLEL_MIN:
+            for part, first_id in numbered:
+                count += write(_prepare_part(build, part, first_id))
+        else:
+            # fork: the other processes only compute (they never touch the database connection they inherit)
+            with multiprocessing.get_context("fork").Pool(REBUILD_WORKERS) as pool:
+                waiting: deque[Any] = deque()
+                for part, first_id in numbered:
+                    waiting.append(pool.apply_async(_prepare_part, (build, part, first_id)))
+                    if len(waiting) > 2 * REBUILD_WORKERS:
+                        count += write(waiting.popleft().get())
+                while waiting:
+                    count += write(waiting.popleft().get())
+    finally:
+        _rebuild_thesaurus = None
+    finish_rebuild(builder)
+    return count
+
+
 @transaction.atomic
 def compact_index() -> str:
     """Fold the postings written since the last rebuild into one row a term (search/hot.py); nightly. Nothing
@@ -281,13 +395,13 @@ def compact_index() -> str:
 @transaction.atomic
 def clear_index() -> None:
     resident.touch(rebuild=True)
-    get_backend().prepare_bulk()
     get_backend().clear()
     hot.clear()
-    DocumentTag.objects.all().delete()
-    DocumentPoint.objects.all().delete()
-    Document.objects.all().delete()
-    Term.objects.all().delete()
+    # Plain statements: the ORM's delete() reads every row first to find what else to delete (seconds at
+    # 100 000 documents); nothing else refers to these tables.
+    with connection.cursor() as cursor:
+        for table in ("search_documenttag", "search_documentpoint", "search_document", "search_term"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - constant table names
     _index_changed()
 
 

@@ -242,6 +242,22 @@ def compact_postings() -> int:
     return len(terms)
 
 
+BatchPostings = dict[str, tuple[array, array]]
+
+
+def batch_postings(ids: Sequence[int], term_impacts: Sequence[dict[str, float]]) -> BatchPostings:
+    """The postings of a batch of documents (ascending ids), term by term."""
+    postings: BatchPostings = {}
+    for doc_id, found in zip(ids, term_impacts, strict=True):
+        for term, impact in found.items():
+            lists = postings.get(term)
+            if lists is None:
+                postings[term] = lists = (array("I"), array("f"))
+            lists[0].append(doc_id)
+            lists[1].append(impact)
+    return postings
+
+
 class Builder:
     """Collects the bitmaps and every term's postings over a whole rebuild and writes them once at the end."""
 
@@ -249,25 +265,19 @@ class Builder:
         self.postings: dict[str, tuple[array, array]] = {}
         self.tags: dict[str, array] = {}
         self.all = array("I")
-        self.next_id = 1
 
-    def take_ids(self, count: int) -> list[int]:
-        """Ids for the next documents of the rebuild: 1, 2, 3 … so the bitmaps stay as short as the index."""
-        ids = list(range(self.next_id, self.next_id + count))
-        self.next_id += count
-        return ids
-
-    def add(self, doc_id: int, term_impacts: dict[str, float], tags: Iterable[str]) -> None:
-        self.all.append(doc_id)
-        for tag in tags:
-            self.tags.setdefault(tag, array("I")).append(doc_id)
-        postings = self.postings
-        for term, impact in term_impacts.items():
-            found = postings.get(term)
+    def add(self, ids: Sequence[int], tags: Sequence[Iterable[str]], postings: "BatchPostings") -> None:
+        """A batch of documents: their ids, each one's tags, and the batch's postings (batch_postings)."""
+        self.all.extend(ids)
+        for doc_id, doc_tags in zip(ids, tags, strict=True):
+            for tag in doc_tags:
+                self.tags.setdefault(tag, array("I")).append(doc_id)
+        for term, (term_ids, term_impacts) in postings.items():
+            found = self.postings.get(term)
             if found is None:
-                postings[term] = found = (array("I"), array("f"))
-            found[0].append(doc_id)
-            found[1].append(impact)
+                self.postings[term] = found = (array("I"), array("f"))
+            found[0].extend(term_ids)
+            found[1].extend(term_impacts)
 
     def write(self) -> None:
         with connection.cursor() as cursor:

@@ -25,14 +25,21 @@ class Backend(Protocol):
         """Tune the connection for a rebuild of the whole index."""
         ...
 
-    def write(self, rows: list[tuple[int, dict[str, list[str]]]]) -> None: ...
+    def text(self, fields: dict[str, list[str]]) -> Any:
+        """What the text index stores of a document's field tokens (no database: a rebuild computes it in a
+        second process)."""
+        ...
+
+    def write(self, rows: list[tuple[int, Any]]) -> None:
+        """Write documents' texts (from text()) to the text index."""
+        ...
 
     writes_with_documents: bool  # whether insert_documents writes the text index with the rows
 
     def insert_documents(
-        self, rows: list[tuple[Any, str, bool, str, str, dict[str, list[str]]]], ids: list[int] | None = None
+        self, rows: list[tuple[Any, str, bool, str, str, Any]], ids: list[int] | None = None
     ) -> list[int]:
-        """Insert search_document rows (key, sort_name, demoted, tags, language, field tokens) with their
+        """Insert search_document rows (key, sort_name, demoted, tags, language, text from text()) with their
         text index, with the given ids or new ones; their ids in the same order."""
         ...
 

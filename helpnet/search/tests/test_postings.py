@@ -113,3 +113,41 @@ def test_the_migration_computes_the_same_postings_as_indexing() -> None:
     assert found_id == doc_id
     stored = _postings("druzina")
     assert hot.impacts(fields)["druzina"] == pytest.approx(float(stored.impacts[0]), rel=1e-6)
+
+
+def _index_state() -> tuple[object, ...]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, key, sort_name, demoted, tags, language FROM search_document ORDER BY id")
+        documents = [tuple(str(v) for v in row) for row in cursor.fetchall()]
+        cursor.execute("SELECT name, bits FROM search_bitmap ORDER BY name")
+        bitmaps = [(name, bytes(bits)) for name, bits in cursor.fetchall()]
+        cursor.execute("SELECT term, ids, impacts FROM search_posting ORDER BY term")
+        postings = [(term, bytes(ids), bytes(impacts)) for term, ids, impacts in cursor.fetchall()]
+    return documents, bitmaps, postings
+
+
+def test_a_rebuild_in_other_processes_writes_what_one_process_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpnet.search import actions
+
+    docs = [
+        IndexDocument(
+            key=uuid.UUID(int=i + 1),
+            fields={"name": [(f"Svetovanje {i}", "sl")], "description": [("Pomoč pri dolgovih", "sl")]},
+            tags=[f"need:{('debt', 'food')[i % 2]}"],
+            points=[(46.0 + i / 1000, 15.3)],
+            sort_name=f"svetovanje {i:04d}",
+            demoted=i % 5 == 0,
+            language=("sl", "en")[i % 2],
+        )
+        for i in range(25)
+    ]
+    monkeypatch.setattr(actions, "REBUILD_BATCH", 4)
+    parts = [docs[i : i + 4] for i in range(0, len(docs), 4)]
+    assert actions.rebuild(parts, list, expected=len(docs)) == 25
+    serial = _index_state()
+    monkeypatch.setattr(actions, "PARALLEL_MIN", 0)
+    for workers in (1, 2):
+        monkeypatch.setattr(actions, "REBUILD_WORKERS", workers)
+        assert actions.rebuild(parts, list, expected=len(docs)) == 25
+        assert _index_state() == serial
+    assert len(serial[2]) > 3 and find(Request(text="dolgovi")).total == 25
