@@ -151,20 +151,23 @@ def _facets(rows: list[tuple[str, int]], prefixes: tuple[str, ...]) -> dict[str,
 
 def find(request: Request) -> Hits:
     """Keys of the matching documents for one page, the total, facet counts and distances."""
+    # Before any transaction of the search's own: outside one, whatever this connection wrote is committed or
+    # rolled back, and the memory may be used again (search/resident.py).
+    use_memory = resident.sync()
     backend = get_backend()
     if not backend.search_settings:
-        return _find(request)
+        return _find(request, use_memory)
     with transaction.atomic():
         backend.prepare_search()
-        return _find(request)
+        return _find(request, use_memory)
 
 
-def _find(request: Request) -> Hits:
+def _find(request: Request, use_memory: bool) -> Hits:
     groups = query_groups(request.text, request.lang) if request.text.strip() else []
     # When at least a page of services matches every word, those are the answer (precise, and a far
     # smaller set to rank and count at scale); otherwise any word may match ("mož pije": no service
     # says "mož").
-    hot_hits = _find_hot(request, groups, use_memory=resident.sync())
+    hot_hits = _find_hot(request, groups, use_memory=use_memory)
     if hot_hits is not None:
         return hot_hits
     sql = _Sql(request, groups, every=len(groups) > 1)

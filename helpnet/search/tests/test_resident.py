@@ -75,6 +75,10 @@ def test_a_write_rolled_back_leaves_nothing_behind() -> None:
     again = uuid.uuid4()
     _place(again, KRSKO)
     assert (_near(SEVNICA), _near(KRSKO)) == ([kept], [again])
+    # And the memory is used again once the rolled-back transaction is over.
+    with CaptureQueriesContext(connection) as queries:
+        assert _near(KRSKO) == [again]
+    assert not [q for q in queries.captured_queries if "search_posting" in q["sql"]]
 
 
 def test_the_memory_keeps_within_its_budget(settings: object) -> None:
