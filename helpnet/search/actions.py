@@ -293,8 +293,8 @@ def index_documents(
 @transaction.atomic
 def remove_documents(keys: Iterable[UUID]) -> None:
     keys = list(keys)
-    if not keys:
-        return
+    if not any(Document.objects.filter(key__in=keys[i : i + 500]).exists() for i in range(0, len(keys), 500)):
+        return  # nothing indexed: nothing written, not even the index's state (a nightly job asks every night)
     resident.touch()
     for start in range(0, len(keys), 500):
         _remove(keys[start : start + 500])

@@ -188,18 +188,19 @@ def encode_postings(ids: np.ndarray, impacts: np.ndarray) -> tuple[bytes, bytes]
 
 
 def decode_postings(ids: bytes, impacts: bytes) -> tuple[np.ndarray, np.ndarray]:
-    return np.frombuffer(ids, "<u4").astype(np.int64), np.frombuffer(impacts, "<f4").astype(np.float64)
+    return np.frombuffer(ids, "<u4").astype(np.int64), np.frombuffer(impacts, "<f4").astype(np.float32)
 
 
 def merge_postings(
     stored: tuple[np.ndarray, np.ndarray] | None, added: list[tuple[int, float]]
 ) -> tuple[np.ndarray, np.ndarray]:
     """A term's stored postings with those added since, ascending by document id."""
-    ids, impacts = stored if stored is not None else (np.zeros(0, np.int64), np.zeros(0, np.float64))
+    ids, impacts = stored if stored is not None else (np.zeros(0, np.int64), np.zeros(0, np.float32))
     if not added:
         return ids, impacts
     ids = np.concatenate([ids, np.fromiter((a[0] for a in added), np.int64, len(added))])
-    impacts = np.concatenate([impacts, np.fromiter((a[1] for a in added), np.float64, len(added))])
+    # float32 as stored: a document's impact is the same before and after compaction
+    impacts = np.concatenate([impacts, np.fromiter((a[1] for a in added), np.float32, len(added))])
     order = np.argsort(ids, kind="stable")
     return ids[order], impacts[order]
 
