@@ -148,14 +148,14 @@ def _related(bounds: tuple[str, str]) -> _Related:
     costs = CostOption.objects.filter(**_between("service_id", bounds)).annotate(s=_text("service_id"))
     for service_id, amount in costs.values_list("s", "amount"):
         related.amounts[service_id].append(amount)
-    for link_id, term_id in (
-        Attribute.objects.filter(
-            link_entity="service", **_between("link_id", bounds), taxonomy_term__isnull=False
-        )
+    # Only the id range in SQL: with the entity and term conditions too, both databases walk the
+    # (entity, term) index over every service's terms (37 ms a batch rather than 3).
+    for link_id, entity, term_id in (
+        Attribute.objects.filter(**_between("link_id", bounds))
         .annotate(link=_text("link_id"), term=_text("taxonomy_term_id"))
-        .values_list("link", "term")
+        .values_list("link", "link_entity", "term")
     ):
-        if term_id is not None:
+        if entity == "service" and term_id is not None:
             related.terms[link_id].append(term_id)
     return related
 
@@ -249,12 +249,17 @@ def _batches(services: QuerySet[Service]) -> Iterator[_Batch]:
     orgs: dict[UUID, dict[str, Any]] = {}
     for start in range(0, len(ids), BATCH):
         bounds = (ids[start], ids[min(start + BATCH, len(ids)) - 1])
-        rows = list(
-            listed.filter(**_between("pk", bounds))
+        # The range alone, read by primary key (with the listing conditions, SQLite walks the status index
+        # over every listed service for each batch); the few unlisted rows in it are left out here.
+        wanted_keys = set(ids[start : start + BATCH])
+        rows = [
+            row
+            for row in Service.objects.filter(**_between("pk", bounds))
             .annotate(key=_text("id"))
             .order_by("pk")
             .values(*SERVICE_FIELDS)
-        )
+            if row["key"] in wanted_keys
+        ]
         wanted = {r["organization_id"] for r in rows}
         missing = wanted - orgs.keys()
         if missing:

@@ -166,6 +166,7 @@ class _Table:
         marks = ", ".join(["%s"] * (len(given) + len(rest)))
         table = connection.ops.quote_name(meta.db_table)
         self.sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (names from model metadata)
+        self.copy_sql = f"COPY {table} ({names}) FROM STDIN"
         self.rows: list[tuple[Any, ...]] = []
 
     def add(self, *values: Any) -> None:
@@ -179,7 +180,13 @@ class _Table:
             for row in self.rows
         ]
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, prepared)
+            if connection.vendor == "postgresql":
+                # COPY: a million services are twelve million rows, and INSERTs took 34 minutes of it.
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for row in prepared:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.sql, prepared)
         self.rows.clear()
 
 
