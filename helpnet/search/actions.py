@@ -3,7 +3,7 @@
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from uuid import UUID
 
@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import hot, normalize, resident
-from .backends import FIELDS, get_backend
+from .backends import FIELDS, get_backend, insert_rows
 from .models import Document, DocumentPoint, DocumentTag, PostingDelta, SearchStat, Term, ThesaurusEntry
 from .queries import GENERATION_KEY
 
@@ -264,16 +264,17 @@ def index_documents(
         ids = [row.id for row in rows]
     if not backend.writes_with_documents:
         backend.write(list(zip(ids, prepared.texts, strict=True)))
-    # Plain executemany: at a million documents, building model instances for these rows costs minutes.
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO search_documenttag (document_id, tag) VALUES (%s, %s)",
-            [(doc_id, tag) for doc_id, d in zip(ids, docs, strict=True) for tag in set(d.tags)],
-        )
-        cursor.executemany(
-            "INSERT INTO search_documentpoint (document_id, latitude, longitude) VALUES (%s, %s, %s)",
-            [(doc_id, lat, lng) for doc_id, d in zip(ids, docs, strict=True) for lat, lng in set(d.points)],
-        )
+    # Plain rows: at a million documents, building model instances for these rows costs minutes.
+    insert_rows(
+        "search_documenttag",
+        {"document_id": "int8", "tag": "text"},
+        [(doc_id, tag) for doc_id, d in zip(ids, docs, strict=True) for tag in set(d.tags)],
+    )
+    insert_rows(
+        "search_documentpoint",
+        {"document_id": "int8", "latitude": "float8", "longitude": "float8"},
+        [(doc_id, lat, lng) for doc_id, d in zip(ids, docs, strict=True) for lat, lng in set(d.points)],
+    )
     tags = [_hot_tags(d.tags, d.demoted, d.language) for d in docs]
     if builder is not None and prepared.postings is not None:
         builder.add(ids, tags, prepared.postings)
@@ -335,7 +336,11 @@ def _prepare_part(build: Callable[[Any], list[IndexDocument]], part: Any, first_
     if len(docs) > REBUILD_BATCH:
         raise ValueError(f"a part of a rebuild holds at most {REBUILD_BATCH} documents")
     prepared = prepare(docs, _rebuild_thesaurus, list(range(first_id, first_id + len(docs))))
-    return _Part(docs, prepared, _vocabulary(docs, _rebuild_known))
+    vocabulary = _vocabulary(docs, _rebuild_known)
+    # Only what the writing process needs crosses back: the texts and impacts live on in the text index and
+    # the postings (pickling and unpickling them too cost 6 MB and 120 ms a part).
+    prepared.impacts = []
+    return _Part([replace(d, fields={}) for d in docs], prepared, vocabulary)
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from django.db import connection
 
-from .backends import FIELDS, safe_token
+from .backends import FIELDS, insert_rows, safe_token
 
 ALL = "meta:all"  # every indexed document: its popcount is N in the idf
 TAG_PREFIX = "tag:"
@@ -281,26 +281,27 @@ class Builder:
             found[1].extend(term_impacts)
 
     def write(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO search_bitmap (name, bits) VALUES (%s, %s)",
+        insert_rows(
+            "search_bitmap",
+            {"name": "text", "bits": "bytea"},
+            [
+                (ALL, to_bytes(ids_to_int(self.all))),
+                *((TAG_PREFIX + tag, to_bytes(ids_to_int(ids))) for tag, ids in self.tags.items()),
+            ],
+        )
+        terms = list(self.postings)
+        for start in range(0, len(terms), 2000):
+            insert_rows(
+                "search_posting",
+                {"term": "text", "ids": "bytea", "impacts": "bytea"},
                 [
-                    (ALL, to_bytes(ids_to_int(self.all))),
-                    *((TAG_PREFIX + tag, to_bytes(ids_to_int(ids))) for tag, ids in self.tags.items()),
+                    (
+                        term,
+                        *encode_postings(
+                            np.frombuffer(self.postings[term][0], np.uint32),
+                            np.frombuffer(self.postings[term][1], np.float32),
+                        ),
+                    )
+                    for term in terms[start : start + 2000]
                 ],
             )
-            terms = list(self.postings)
-            for start in range(0, len(terms), 2000):
-                cursor.executemany(
-                    "INSERT INTO search_posting (term, ids, impacts) VALUES (%s, %s, %s)",
-                    [
-                        (
-                            term,
-                            *encode_postings(
-                                np.frombuffer(self.postings[term][0], np.uint32),
-                                np.frombuffer(self.postings[term][1], np.float32),
-                            ),
-                        )
-                        for term in terms[start : start + 2000]
-                    ],
-                )

@@ -1,5 +1,6 @@
 """Full-text backends: one interface, chosen by the database engine of the default connection."""
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from django.db import connection
@@ -60,6 +61,34 @@ class Backend(Protocol):
         ...
 
     score_sql: str
+
+
+# PostgreSQL types COPY can send in binary (psycopg's names); others go as text, which the server parses.
+_BINARY_COPY = {"int4", "int8", "float8", "bool", "text", "bytea", "uuid"}
+
+
+def insert_rows(table: str, columns: dict[str, str], rows: Sequence[Sequence[Any]]) -> None:
+    """INSERT many rows into ``table``; ``columns`` maps each column to its PostgreSQL type (psycopg's name).
+
+    On PostgreSQL by COPY: psycopg's executemany sends a statement per row (700 000 of them in a rebuild of
+    100 000 services, 48 s), and arrays as parameters are quoted as text by the client (9 s). SQLite's
+    executemany is one prepared statement already.
+    """
+    if not rows:
+        return
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608 - our names
+            return
+        binary = set(columns.values()) <= _BINARY_COPY
+        sql = f"COPY {table} ({names}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")
+        with cursor.cursor.copy(sql) as copy:
+            if binary:
+                copy.set_types(list(columns.values()))
+            for row in rows:
+                copy.write_row(row)
 
 
 def safe_token(token: str) -> str:

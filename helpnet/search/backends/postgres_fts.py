@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import connection
 
-from . import FIELDS, Groups, safe_token
+from . import FIELDS, Groups, insert_rows, safe_token
 
 WEIGHT_LETTERS = {"name": "A", "terms": "B", "description": "C", "organization": "D", "eligibility": "D"}
 # ts_rank weights in {D, C, B, A} order.
@@ -97,6 +97,15 @@ class PostgresBackend:
     ) -> list[int]:
         """One INSERT of arrays per thousand documents, the vector in the row: not a row then an UPDATE of
         it (two versions of every row, and a statement per document)."""
+        if ids is not None:
+            # A rebuild's ids are known: COPY, and the server parses each vector from its text.
+            insert_rows(
+                "search_document",
+                {"id": "int8", "key": "uuid", "sort_name": "text", "demoted": "bool", "tags": "text",
+                 "language": "text", "vector": "tsvector"},
+                [(doc_id, *row) for doc_id, row in zip(ids, rows, strict=True)],
+            )  # fmt: skip
+            return list(ids)
         found: list[int] = []
         with connection.cursor() as cursor:
             for start in range(0, len(rows), 1000):
