@@ -29,7 +29,12 @@ class Document(models.Model):
 class DocumentTag(models.Model):
     """A filterable, countable attribute of a document, e.g. ``need:addiction`` or ``muni:sevnica``."""
 
-    document = models.ForeignKey(Document, related_name="tag_rows", on_delete=models.CASCADE)
+    # Rows of the index, written and deleted with their document (search/actions.py) a hundred thousand at a
+    # time: no constraint for the database to check for every row at commit, and no index of their own
+    # beside the unique (document, tag) one, which serves lookups by document.
+    document = models.ForeignKey(
+        Document, related_name="tag_rows", on_delete=models.CASCADE, db_constraint=False, db_index=False
+    )
     tag = models.CharField(max_length=120)
 
     class Meta:
@@ -43,15 +48,15 @@ class DocumentTag(models.Model):
 class DocumentPoint(models.Model):
     """A public position of a document (confidential addresses are never given to the index)."""
 
-    document = models.ForeignKey(Document, related_name="points", on_delete=models.CASCADE)
+    # As DocumentTag: no constraint checked for every row (the foreign key's own index serves lookups).
+    document = models.ForeignKey(
+        Document, related_name="points", on_delete=models.CASCADE, db_constraint=False
+    )
     latitude = models.FloatField()
     longitude = models.FloatField()
 
     class Meta:
-        indexes = [
-            models.Index(fields=["latitude", "longitude"], name="search_point_bbox"),
-            models.Index(fields=["document"], name="search_point_doc"),
-        ]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="search_point_bbox")]
 
     def __str__(self) -> str:
         return f"{self.latitude},{self.longitude}"
