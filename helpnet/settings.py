@@ -251,7 +251,7 @@ HELPNET_REVIEW_MONTHS = int(os.environ.get("HELPNET_REVIEW_MONTHS", "6"))
 HELPNET_STALE_MONTHS = int(os.environ.get("HELPNET_STALE_MONTHS", "12"))
 HELPNET_HIDE_MONTHS = int(os.environ.get("HELPNET_HIDE_MONTHS", "18"))
 # What each web process keeps of the search index in memory, at most (search/resident.py), in MB.
-HELPNET_SEARCH_MEMORY_MB = int(os.environ.get("HELPNET_SEARCH_MEMORY_MB", "96"))
+HELPNET_SEARCH_MEMORY_MB = int(os.environ.get("HELPNET_SEARCH_MEMORY_MB", "32"))
 
 # HSDS API (/api/hsds/): requests per minute per client IP (0 = no limit), and who publishes the feed.
 HELPNET_API_RATE_LIMIT = int(os.environ.get("HELPNET_API_RATE_LIMIT", "1200"))

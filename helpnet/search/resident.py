@@ -35,7 +35,7 @@ from django.db import connection, transaction
 from . import hot
 
 # Bitmaps and postings kept at most (their bytes); the least recently used go first.
-DEFAULT_BUDGET_MB = 96
+DEFAULT_BUDGET_MB = 32
 _DIRTY = "helpnet_search_uncommitted"
 
 
@@ -53,11 +53,20 @@ class Points:
     last_id: int = 0  # the highest document id read
 
     def extended(self, rows: list[tuple[int, float, float]]) -> "Points":
-        if not rows:
+        return self.with_arrays(*(np.array([r[i] for r in rows]) for i in range(3)))
+
+    def with_arrays(self, doc: np.ndarray, lat: np.ndarray, lng: np.ndarray) -> "Points":
+        """These points and more (document ids, latitudes, longitudes)."""
+        if not doc.size:
             return self
-        doc = np.concatenate([self.doc, np.fromiter((r[0] for r in rows), np.int64, len(rows))])
-        lat = np.concatenate([self.lat, np.fromiter((r[1] for r in rows), np.float64, len(rows))])
-        lng = np.concatenate([self.lng, np.fromiter((r[2] for r in rows), np.float64, len(rows))])
+        if not self.doc.size and bool(np.all(lat[:-1] <= lat[1:])):
+            # Read in order (every point at a process's first search): no second copy of a million points.
+            return Points(
+                doc.astype(np.int64), lat.astype(np.float64), lng.astype(np.float64), int(doc.max())
+            )
+        doc = np.concatenate([self.doc, doc.astype(np.int64)])
+        lat = np.concatenate([self.lat, lat.astype(np.float64)])
+        lng = np.concatenate([self.lng, lng.astype(np.float64)])
         order = np.argsort(lat, kind="stable")
         return Points(doc[order], lat[order], lng[order], max(self.last_id, int(doc.max())))
 
@@ -152,24 +161,40 @@ def sync() -> bool:
             _memory.entry_bytes = 0
             _memory.prefixes.clear()
             _memory.restrictions.clear()
-            _memory.points = _memory.points.extended(_points_after(_memory.points.last_id))
+            _memory.points = _memory.points.with_arrays(*_points_after(_memory.points.last_id))
     return True
 
 
-def _points_after(last_id: int) -> list[tuple[int, float, float]]:
-    with connection.cursor() as cursor:
+def _columns(cursor: Any, dtypes: tuple[Any, ...], chunk: int = 20_000) -> list[np.ndarray]:
+    """The rows of an executed statement as one array per column, read a chunk at a time from a chunked
+    cursor (server-side on PostgreSQL): a million rows held by the client library, then as Python tuples, took
+    some 150 MB, which the process kept for good."""
+    parts: list[list[np.ndarray]] = [[] for _ in dtypes]
+    while rows := cursor.fetchmany(chunk):
+        for i, dtype in enumerate(dtypes):
+            parts[i].append(np.fromiter((row[i] for row in rows), dtype, len(rows)))
+    columns = []
+    for part, dtype in zip(parts, dtypes, strict=True):
+        columns.append(np.concatenate(part) if part else np.zeros(0, dtype))
+        part.clear()  # each column's pieces go before the next column is joined
+    return columns
+
+
+def _points_after(last_id: int) -> list[np.ndarray]:
+    with connection.chunked_cursor() as cursor:
         cursor.execute(
-            "SELECT document_id, latitude, longitude FROM search_documentpoint WHERE document_id > %s",
+            "SELECT document_id, latitude, longitude FROM search_documentpoint WHERE document_id > %s "
+            "ORDER BY latitude",
             [last_id],
         )
-        return cursor.fetchall()
+        return _columns(cursor, (np.int64, np.float64, np.float64))
 
 
 def points(use_memory: bool) -> Points:
     """Every indexed point (from memory after sync(), else read now)."""
     if use_memory:
         return _memory.points
-    return Points().extended(_points_after(0))
+    return Points().with_arrays(*_points_after(0))
 
 
 @dataclass
@@ -186,9 +211,9 @@ NAMES_UNRANKED_MAX = 1000
 
 
 def _read_name_order() -> NameOrder:
-    with connection.cursor() as cursor:
+    with connection.chunked_cursor() as cursor:
         cursor.execute("SELECT id FROM search_document ORDER BY demoted, sort_name, id")
-        ids = np.fromiter((row[0] for row in cursor.fetchall()), np.int64)
+        (ids,) = _columns(cursor, (np.int64,))
     rank = np.full(int(ids.max()) + 1 if ids.size else 0, ids.size, np.int64)
     rank[ids] = np.arange(ids.size)
     return NameOrder(rank)
