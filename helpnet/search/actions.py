@@ -70,11 +70,23 @@ class Thesaurus:
     concepts: list[_Concept] = field(default_factory=list)
     related_words: frozenset[str] = frozenset()
     by_start: dict[str, list[str]] = field(default_factory=dict)  # first letters -> related words
+    # Which concepts a need area or a one-word related phrase brings in (their positions in ``concepts``), and
+    # those with longer phrases, checked one by one: a rebuild asks this of every document.
+    by_need: dict[str, list[int]] = field(default_factory=dict)
+    by_word: dict[str, list[int]] = field(default_factory=dict)
+    with_phrases: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for word in self.related_words:
             if len(word) >= MIN_PREFIX_MATCH:
                 self.by_start.setdefault(word[:MIN_PREFIX_MATCH], []).append(word)
+        for i, concept in enumerate(self.concepts):
+            for need in concept.needs:
+                self.by_need.setdefault(need, []).append(i)
+            for word in concept.single:
+                self.by_word.setdefault(word, []).append(i)
+            if concept.related:
+                self.with_phrases.append(i)
 
     @classmethod
     def load(cls) -> "Thesaurus":
@@ -104,15 +116,14 @@ class Thesaurus:
     def expansions(self, need_codes: set[str], tokens: set[str]) -> list[tuple[str, str]]:
         """Thesaurus words (with their language) that describe a document with these needs and tokens."""
         present = self._present(tokens)
-        found = []
-        for concept in self.concepts:
-            if (
-                concept.needs & need_codes
-                or concept.single & present
-                or any(all(w in present for w in p) for p in concept.related)
-            ):
-                found.extend(concept.words)
-        return found
+        chosen = {i for need in need_codes for i in self.by_need.get(need, ())}
+        chosen.update(i for word in present for i in self.by_word.get(word, ()))
+        chosen.update(
+            i
+            for i in self.with_phrases
+            if i not in chosen and any(all(w in present for w in p) for p in self.concepts[i].related)
+        )
+        return [word for i in sorted(chosen) for word in self.concepts[i].words]
 
 
 def _tokens(doc: IndexDocument, thesaurus: Thesaurus) -> dict[str, list[str]]:
