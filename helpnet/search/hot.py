@@ -97,11 +97,16 @@ def ids_array(value: int) -> np.ndarray:
 
 def contains(value: int, ids: np.ndarray) -> np.ndarray:
     """Which of the ids are in the bitmap (a boolean array)."""
-    data = np.frombuffer(to_bytes(value), np.uint8) if value > 0 else np.zeros(0, np.uint8)
-    byte = ids >> 3
-    inside = byte < data.size
+    if value <= 0 or not ids.size:
+        return np.zeros(ids.size, bool)
+    # One byte a document of the bitmap (1 MB at a million), then a lookup: shifting and masking the ids took
+    # five arrays of their size (40 MB for a million matches).
+    bits = np.unpackbits(np.frombuffer(to_bytes(value), np.uint8), bitorder="little").view(bool)
+    if int(ids.max()) < bits.size:
+        return bits[ids]
+    inside = ids < bits.size
     found = np.zeros(ids.size, bool)
-    found[inside] = (data[byte[inside]] >> (ids[inside] & 7)) & 1
+    found[inside] = bits[ids[inside]]
     return found
 
 
