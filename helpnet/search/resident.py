@@ -62,7 +62,10 @@ class Points:
         if not self.doc.size and bool(np.all(lat[:-1] <= lat[1:])):
             # Read in order (every point at a process's first search): no second copy of a million points.
             return Points(
-                doc.astype(np.int64), lat.astype(np.float64), lng.astype(np.float64), int(doc.max())
+                doc.astype(np.int64),
+                lat.astype(np.float64),
+                lng.astype(np.float64),
+                max(self.last_id, int(doc.max())),
             )
         doc = np.concatenate([self.doc, doc.astype(np.int64)])
         lat = np.concatenate([self.lat, lat.astype(np.float64)])
